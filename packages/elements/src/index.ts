@@ -1,0 +1,1 @@
+export { V2ProgressBar } from './progress-bar/progress-bar.js';

@@ -1,0 +1,2 @@
+export { useSubscribable } from './use-subscribable.js';
+export type { ExternalStore } from './use-subscribable.js';
