@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install what this repository needs on a fresh Debian 12 machine with Node 20 + npm:
+# system packages via apt (only when missing), pnpm via npx, node modules from the lockfile
+# (Deno comes with them: the `deno` npm package ships the binary). Safe to run any number of times.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PNPM_VERSION=12.4.2
+need_apt=()
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v pg_prove >/dev/null 2>&1 || need_apt+=(postgresql-15-pgtap)
+[ -x /usr/lib/postgresql/15/bin/postgres ] || need_apt+=(postgresql-15)
+command -v psql >/dev/null 2>&1 || need_apt+=(postgresql-client-15)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  echo "ensure: installing ${need_apt[*]} with apt-get"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# Browser test tools must never download a browser: we use Debian's Chromium.
+export PUPPETEER_SKIP_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+stamp=node_modules/.v2-uploader-install-stamp
+if [ ! -f "$stamp" ] || [ pnpm-lock.yaml -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
+  echo "ensure: installing node modules (pnpm ${PNPM_VERSION}, frozen lockfile)"
+  npx -y "pnpm@${PNPM_VERSION}" install --frozen-lockfile --reporter=append-only
+  touch "$stamp"
+fi

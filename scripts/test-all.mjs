@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+// Every suite of the repository, one after another, with one summary at the end:
+//   db       pgTAP over the reference schema (real Postgres 15)
+//   packages build, strict typecheck and publint for every package
+//   browser  @web/test-runner in Debian's Chromium
+//   deno     deno test for the Edge Functions (real Deno)
+// `node scripts/test-all.mjs db browser` runs a subset. Exit code 0 only when all pass.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { root } from './lib/migrate.mjs';
+
+const bin = (name) => path.join(root, 'node_modules/.bin', name);
+const pnpm = ['npx', '-y', 'pnpm@12.4.2'];
+
+/** Each suite: a command and how to read its pass/fail counts from its output. */
+const suites = {
+  db: {
+    cmd: ['node', 'scripts/test-db.mjs'],
+    count(out) {
+      const total = Number(/Files=\d+, Tests=(\d+)/.exec(out)?.[1] ?? 0);
+      const failed = [...out.matchAll(/Failed (\d+)\/\d+ subtests/g)].reduce((n, m) => n + Number(m[1]), 0);
+      return { passed: total - failed, failed };
+    },
+  },
+  packages: {
+    // Build first (publint and the React package's types read dist/), then strict types, then publint.
+    cmd: ['bash', '-c', `set -e; for s in build typecheck lint:package; do ${pnpm.join(' ')} -r --workspace-concurrency=1 --if-present run "$s"; done`],
+    count: () => null,
+  },
+  browser: {
+    cmd: [bin('web-test-runner')],
+    count(out) {
+      const m = [...out.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
+      return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
+    },
+  },
+  deno: {
+    cmd: ['scripts/deno', 'test', '--allow-all', '--config', 'supabase/functions/deno.json', 'supabase/functions'],
+    count(out) {
+      const m = [...out.matchAll(/(\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/g)].at(-1);
+      return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
+    },
+  },
+};
+
+function run(name, { cmd, env = {} }) {
+  return new Promise((resolve) => {
+    console.log(`\n=== ${name}: ${cmd.join(' ')}`);
+    const child = spawn(cmd[0], cmd.slice(1), {
+      cwd: root,
+      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
+    child.stderr.on('data', (d) => { out += d; process.stderr.write(d); });
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
+const wanted = process.argv.slice(2);
+const names = wanted.length ? wanted : Object.keys(suites);
+const results = [];
+for (const name of names) {
+  const suite = suites[name];
+  if (!suite) {
+    console.error(`unknown suite ${name}; known: ${Object.keys(suites).join(', ')}`);
+    process.exit(2);
+  }
+  const started = Date.now();
+  const { code, out } = await run(name, suite);
+  const counts = suite.count(out);
+  results.push({ name, code, counts, seconds: (Date.now() - started) / 1000 });
+}
+
+console.log('\n=== summary');
+let passed = 0;
+let failed = 0;
+for (const r of results) {
+  const c = r.counts;
+  const ok = r.code === 0 && (!c || c.failed === 0);
+  if (c) {
+    passed += c.passed;
+    failed += c.failed;
+  }
+  // A suite that failed without counted failures (crashed, or a check) still counts as one.
+  if (!ok && (!c || c.failed === 0)) failed += 1;
+  console.log(`${ok ? 'PASS' : 'FAIL'} ${r.name.padEnd(9)} ${c ? `${c.passed} passed, ${c.failed} failed` : r.code === 0 ? 'checks ok' : `exit ${r.code}`} (${r.seconds.toFixed(1)} s)`);
+}
+console.log(`\ntests: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && results.every((r) => r.code === 0) ? 0 : 1);
