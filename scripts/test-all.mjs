@@ -36,7 +36,7 @@ const suites = {
     },
   },
   deno: {
-    cmd: ['scripts/deno', 'test', '--allow-all', '--config', 'supabase/functions/deno.json', 'supabase/functions'],
+    cmd: ['node', 'scripts/test-functions.mjs'],
     count(out) {
       const m = [...out.matchAll(/(\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/g)].at(-1);
       return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;

@@ -199,6 +199,18 @@ grant update (status, upload_progress, bytes_uploaded, chunks_total, chunks_uplo
               retry_count)
   on public.documents to authenticated;
 
+-- The object name a file gets in Storage. Supabase Storage accepts only a narrow ASCII set in
+-- object keys (non-ASCII names are refused as "Invalid key"), so the stored name is an ASCII
+-- rendering of the file name: accents dropped, anything else outside [A-Za-z0-9._-] replaced by
+-- "_", at most 120 characters. The real name stays in documents.filename.
+create or replace function public.storage_safe_name(p_filename text) returns text
+language sql immutable parallel safe
+set search_path = ''
+as $$
+  select coalesce(nullif(left(regexp_replace(regexp_replace(normalize(p_filename, NFKD), '[\u0300-\u036f]', '', 'g'),
+                                             '[^A-Za-z0-9._-]+', '_', 'g'), 120), ''), 'file')
+$$;
+
 -- Create a document, or find the live one with the same content (deduplication).
 -- Runs as the caller (security invoker), so RLS applies. Race-safe: a concurrent insert of
 -- the same (user, hash) waits on the unique index, does nothing, and then reads the winner.
@@ -224,7 +236,7 @@ begin
   insert into public.documents (id, user_id, filename, content_type, file_size, file_hash,
                                 storage_path, chunks_total, last_progress_at)
   values (new_id, uid, p_filename, p_content_type, p_file_size, p_file_hash,
-          uid::text || '/' || new_id::text || '/' || p_filename, p_chunks_total, now())
+          uid::text || '/' || new_id::text || '/' || public.storage_safe_name(p_filename), p_chunks_total, now())
   on conflict (user_id, file_hash) where status not in ('failed', 'cancelled') do nothing;
 
   if found then

@@ -2,7 +2,7 @@
 begin;
 \ir ../helpers.psql
 create extension if not exists dblink with schema extensions;
-select plan(11);
+select plan(13);
 
 select tests.create_supabase_user('dup') as dup_id \gset
 
@@ -18,6 +18,10 @@ select results_eq(
 select is((select count(*)::integer from public.documents where file_hash = md5('same bytes')), 1, 'no second row was made');
 select is((select storage_path from public.documents where id = :'first_id'),
   :'dup_id' || '/' || :'first_id' || '/a.pdf', 'the storage path is <uid>/<document id>/<filename>');
+
+select is(public.storage_safe_name('Résumé 2024 (final).pdf'), 'Resume_2024_final_.pdf',
+  'storage names are ASCII: accents dropped, other characters replaced');
+select is(public.storage_safe_name('报告.pdf'), '_.pdf', 'a name with no ASCII letters keeps its extension');
 
 -- A failed or cancelled document does not count: the file may be uploaded again.
 select tests.authenticate_as_service_role();

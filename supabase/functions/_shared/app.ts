@@ -1,0 +1,129 @@
+// The frame every function runs in: CORS and preflight, method routing, one error shape, no
+// 500 for anything a client can send (database errors are mapped to 4xx/503), a request id and
+// one structured log line per request. Dependencies are injected so tests drive the handler.
+import type { Caller } from './auth.ts';
+import { authenticate } from './auth.ts';
+import type { Clock } from './clock.ts';
+import { systemClock } from './clock.ts';
+import type { Config } from './env.ts';
+import { configFromEnv } from './env.ts';
+import { preflight, withCors } from './cors.ts';
+import type { Db } from './db.ts';
+import { createDb } from './db.ts';
+import { errorResponse, HttpError } from './errors.ts';
+import { methodNotAllowed } from './http.ts';
+import type { Logger } from './log.ts';
+import { createLogger } from './log.ts';
+
+export interface Deps {
+  config: Config;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  fetch: typeof fetch;
+}
+
+export interface RequestContext extends Deps {
+  req: Request;
+  requestId: string;
+  log: Logger;
+  /** Verify the bearer token (401 on failure). */
+  caller(): Promise<Caller>;
+}
+
+export type Route = (ctx: RequestContext) => Promise<Response>;
+export type Routes = Partial<Record<'GET' | 'POST' | 'PUT' | 'DELETE', Route>>;
+
+let defaultDeps: Deps | undefined;
+/** Dependencies from the environment, made on first use (so importing a handler needs no env). */
+export function depsFromEnv(): Deps {
+  if (!defaultDeps) {
+    const config = configFromEnv();
+    defaultDeps = {
+      config,
+      db: createDb(config.dbUrl),
+      clock: systemClock,
+      log: createLogger(),
+      fetch: globalThis.fetch.bind(globalThis),
+    };
+  }
+  return defaultDeps;
+}
+
+/** Postgres errors a client can cause, mapped to what they mean for the client. */
+function fromDatabaseError(error: unknown): HttpError | undefined {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string') return undefined;
+  switch (code) {
+    case '42501': // insufficient_privilege: RLS or a service-only transition
+      return new HttpError(403, 'forbidden', 'You are not allowed to make this change to this document.', { cause: error });
+    case '23514': // check_violation: a refused state transition or constraint
+    case '23505': // unique_violation
+      return new HttpError(409, 'invalid_state', 'The document is not in a state that allows this.', { cause: error });
+    case '22P02': // invalid_text_representation
+    case '22003': // numeric_value_out_of_range
+      return new HttpError(422, 'validation_failed', 'A value in the request is out of range or malformed.', { cause: error });
+    case 'ECONNREFUSED':
+    case 'CONNECT_TIMEOUT':
+    case 'CONNECTION_CLOSED':
+    case 'CONNECTION_ENDED':
+    case 'CONNECTION_DESTROYED':
+    case '57P01': // admin_shutdown
+    case '53300': // too_many_connections
+      return new HttpError(503, 'database_unavailable', 'The database is unavailable; retry shortly.', {
+        cause: error,
+        headers: { 'Retry-After': '2' },
+      });
+  }
+  return undefined;
+}
+
+export function createHandler(name: string, routes: Routes, getDeps: () => Deps = depsFromEnv) {
+  const allowed = Object.keys(routes);
+  return async function handler(req: Request): Promise<Response> {
+    const started = performance.now();
+    let deps: Deps;
+    try {
+      deps = getDeps();
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'error', msg: 'function misconfigured', fn: name, error: String(error) }));
+      return errorResponse(new HttpError(500, 'internal_error', 'The function is misconfigured; see its logs.'));
+    }
+    const requestId = req.headers.get('x-request-id') ?? crypto.randomUUID();
+    const log = deps.log.child({ fn: name, requestId });
+    const early = preflight(req, deps.config.cors);
+    if (early) return early;
+
+    let response: Response;
+    try {
+      const route = routes[req.method as keyof Routes];
+      if (!route) throw methodNotAllowed(allowed);
+      let cached: Promise<Caller> | undefined;
+      const ctx: RequestContext = {
+        ...deps,
+        req,
+        requestId,
+        log,
+        caller: () => (cached ??= authenticate(req, deps.config.auth, deps.clock)),
+      };
+      response = await route(ctx);
+    } catch (error) {
+      const mapped = error instanceof HttpError ? error : fromDatabaseError(error);
+      if (mapped) {
+        response = errorResponse(mapped);
+        if (mapped.status >= 500) log.log('error', 'request failed', { status: mapped.status, error: mapped.cause ?? mapped });
+      } else {
+        log.log('error', 'unexpected error', { error });
+        response = errorResponse(new HttpError(500, 'internal_error', `Something went wrong on our side (request ${requestId}); retry, and report it if it persists.`));
+      }
+    }
+    response.headers.set('x-request-id', requestId);
+    log.log('info', 'request', {
+      method: req.method,
+      path: new URL(req.url).pathname,
+      status: response.status,
+      ms: Math.round(performance.now() - started),
+    });
+    return withCors(req, response, deps.config.cors);
+  };
+}
