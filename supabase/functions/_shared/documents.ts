@@ -76,17 +76,24 @@ export function isStuck(doc: DocumentRow, now: Date): boolean {
  * i.e. the average rate since the stage started, which is steadier than the last interval.
  * Null with fewer than two samples, no forward movement, or when the document is not active.
  */
-export async function stageVelocity(tx: Tx, doc: DocumentRow): Promise<number | null> {
+export async function stageVelocity(tx: Tx, doc: DocumentRow, latest?: { progress: number; at: Date }): Promise<number | null> {
   const stage = stageOf(doc);
+  // Only samples since the stage last began (a retry starts the measurement again).
   const rows = await tx<{ progress: string; at: Date }[]>`
-    select (payload ->> 'progress') as progress, created_at as at
-      from public.realtime_progress_updates
-     where document_id = ${doc.id} and payload ->> 'type' = 'progress_update' and payload ->> 'stage' = ${stage}
-       and payload ->> 'progress' is not null
-     order by created_at`;
-  if (rows.length < 2) return null;
-  const first = rows[0]!;
-  const last = rows[rows.length - 1]!;
+    with samples as (
+      select (payload ->> 'progress') as progress, created_at as at
+        from public.realtime_progress_updates
+       where document_id = ${doc.id} and payload ->> 'type' = 'progress_update' and payload ->> 'stage' = ${stage}
+         and payload ->> 'progress' is not null
+         and created_at >= coalesce((select max(created_at) from public.realtime_progress_updates
+                                      where document_id = ${doc.id} and payload ->> 'type' = 'status_change'), '-infinity')
+    )
+    (select progress, at from samples order by at asc limit 1)
+    union all
+    (select progress, at from samples order by at desc limit 1)`;
+  const first = rows[0];
+  const last = latest ?? (rows[1] ? { progress: Number(rows[1].progress), at: rows[1].at } : undefined);
+  if (!first || !last) return null;
   const seconds = (new Date(last.at).getTime() - new Date(first.at).getTime()) / 1000;
   const gained = Number(last.progress) - Number(first.progress);
   if (seconds <= 0 || gained <= 0) return null;

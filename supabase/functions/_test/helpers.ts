@@ -44,7 +44,7 @@ export async function signJwt(claims: Record<string, unknown>, opts: { secret?: 
 
 export const userToken = (userId: string, opts: Parameters<typeof signJwt>[1] = {}) =>
   signJwt({ sub: userId, role: 'authenticated', aud: 'authenticated' }, opts);
-export const serviceToken = () => signJwt({ role: 'service_role', iss: 'supabase' });
+export const serviceToken = (opts: Parameters<typeof signJwt>[1] = {}) => signJwt({ role: 'service_role', iss: 'supabase' }, opts);
 export const anonToken = () => signJwt({ role: 'anon', iss: 'supabase' });
 
 export interface StorageStandIn {
