@@ -146,6 +146,10 @@ export async function call(
   }
   const res = await handler(new Request(url, { method, headers, body }));
   const text = await res.text();
+  // Nothing a client can send may produce a server error.
+  if (res.status >= 500 && res.status !== 502 && res.status !== 503) {
+    throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
+  }
   let json: any = null;
   try {
     json = text ? JSON.parse(text) : null;
