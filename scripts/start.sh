@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure.sh
-exec node scripts/db.mjs "$@"
+exec node stack/src/cli.mjs "$@"

@@ -4,6 +4,7 @@
 //   packages build, strict typecheck and publint for every package
 //   browser  @web/test-runner in Debian's Chromium
 //   deno     deno test for the Edge Functions (real Deno)
+//   stack    the local stack through supabase-js and tus-js-client (node --test)
 // `node scripts/test-all.mjs db browser` runs a subset. Exit code 0 only when all pass.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -33,6 +34,15 @@ const suites = {
     count(out) {
       const m = [...out.matchAll(/(\d+) passed, (\d+) failed/g)].at(-1);
       return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
+    },
+  },
+  stack: {
+    // The local stack end to end through the real supabase-js and tus-js-client clients.
+    cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap', 'stack/test/'],
+    count(out) {
+      const pass = /^# pass (\d+)$/m.exec(out);
+      const fail = /^# fail (\d+)$/m.exec(out);
+      return pass && fail ? { passed: Number(pass[1]), failed: Number(fail[1]) } : null;
     },
   },
   deno: {

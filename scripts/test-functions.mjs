@@ -11,6 +11,15 @@ const pg = await startPostgres();
 let status = 1;
 try {
   applyAll(pg.url);
+  // The entry points are not imported by the tests: type-check them (and the stack's router) too.
+  const check = spawnSync(
+    path.join(root, 'scripts/deno'),
+    ['check', '--config', 'supabase/functions/deno.json',
+     'supabase/functions/upload-handler/index.ts', 'supabase/functions/progress-tracker/index.ts',
+     'supabase/functions/processing-webhook/index.ts', 'stack/functions-main.ts'],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (check.status !== 0) process.exit(check.status ?? 1);
   const args = process.argv.slice(2);
   const res = spawnSync(
     path.join(root, 'scripts/deno'),

@@ -112,7 +112,6 @@ export async function startPostgres(options = {}) {
       stopCluster(dataDir);
     } finally {
       if (temporary) rmSync(dataDir, { recursive: true, force: true });
-      process.off('exit', stop);
     }
   };
   registerCleanup(stop);
@@ -144,37 +143,42 @@ function stopCluster(dataDir) {
   }
 }
 
-const cleanups = new Set();
+const cleanups = [];
 let handlersInstalled = false;
-function registerCleanup(fn) {
-  cleanups.add(fn);
-  process.on('exit', fn);
+/**
+ * Run `fn` when the process ends: on normal exit (synchronous part only), and on Ctrl-C,
+ * SIGTERM, SIGHUP or an uncaught error, where cleanups run newest first and async ones are
+ * awaited before the process exits (so a stack stops its children before its database).
+ * @param {() => unknown} fn
+ */
+export function registerCleanup(fn) {
+  cleanups.push(fn);
+  process.on('exit', () => void fn());
   if (handlersInstalled) return;
   handlersInstalled = true;
-  const runAll = () => {
-    for (const f of cleanups) {
+  let running = false;
+  const runAll = async (code) => {
+    if (running) return;
+    running = true;
+    for (const f of [...cleanups].reverse()) {
       try {
-        f();
+        await f();
       } catch (error) {
         console.error(error);
       }
     }
+    process.exit(code);
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.once(signal, () => {
-      runAll();
-      process.exit(signal === 'SIGINT' ? 130 : 143);
-    });
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+    process.once(signal, () => void runAll(code));
   }
   process.once('uncaughtException', (error) => {
     console.error(error);
-    runAll();
-    process.exit(1);
+    void runAll(1);
   });
   process.once('unhandledRejection', (error) => {
     console.error(error);
-    runAll();
-    process.exit(1);
+    void runAll(1);
   });
 }
 

@@ -1,0 +1,228 @@
+// @ts-check
+// /auth/v1: the part of GoTrue (supabase/auth) that @supabase/supabase-js uses for sessions —
+// health, email+password sign-up and sign-in, anonymous sign-in, refresh-token grant (rotating,
+// as GoTrue does), get user, sign-out. Users live in auth.users, sessions in auth.sessions,
+// refresh tokens in auth.refresh_tokens; access tokens are HS256 JWTs with GoTrue's claims and a
+// configurable lifetime (ctx.jwtExpiry), so tests can make them expire.
+import { randomBytes, randomUUID } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+import { bearer, HttpError, readJson, sendJson } from './http.mjs';
+import { signJwt } from './jwt.mjs';
+
+// GoTrue's defaults: passwords of at least 6 characters; a revoked refresh token may be
+// reused for 10 s (two tabs refreshing at once both succeed).
+const MIN_PASSWORD_LENGTH = 6;
+const REFRESH_REUSE_INTERVAL_MS = 10_000;
+const BCRYPT_COST = 10;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** A GoTrue-shaped error (auth-js reads `error_code` and `msg`). */
+class AuthError extends HttpError {
+  /** @param {number} status @param {string} code @param {string} message */
+  constructor(status, code, message) {
+    super(status, code, message);
+  }
+}
+
+/** @param {import('node:http').ServerResponse} res @param {AuthError} err */
+function sendAuthError(res, err) {
+  sendJson(res, err.status, { code: err.status, error_code: err.code, msg: err.message });
+}
+
+/** @param {Record<string, any>} u */
+function userJson(u) {
+  const provider = u.is_anonymous ? 'anonymous' : 'email';
+  return {
+    id: u.id,
+    aud: u.aud ?? 'authenticated',
+    role: u.role ?? 'authenticated',
+    email: u.email ?? '',
+    phone: u.phone ?? '',
+    email_confirmed_at: u.email_confirmed_at ?? undefined,
+    confirmed_at: u.email_confirmed_at ?? undefined,
+    last_sign_in_at: u.last_sign_in_at ?? undefined,
+    app_metadata: u.raw_app_meta_data ?? { provider, providers: [provider] },
+    user_metadata: u.raw_user_meta_data ?? {},
+    identities: [],
+    created_at: u.created_at,
+    updated_at: u.updated_at,
+    is_anonymous: u.is_anonymous ?? false,
+  };
+}
+
+/** @param {import('./stack.mjs').StackContext} ctx @returns {Promise<import('./stack.mjs').Service>} */
+export async function createAuthService(ctx) {
+  const { sql } = ctx;
+
+  /**
+   * A session answer: a fresh access token, and a new refresh token stored through `db` (the pool,
+   * or the transaction that rotates the presented token).
+   * @param {import('postgres').Sql | import('postgres').TransactionSql} db
+   * @param {Record<string, any>} user @param {string} sessionId @param {string} method @param {string | null} parent
+   */
+  async function issueSession(db, user, sessionId, method, parent) {
+    const refreshToken = randomBytes(16).toString('base64url');
+    await db`insert into auth.refresh_tokens (token, user_id, revoked, parent, session_id)
+             values (${refreshToken}, ${user.id}, false, ${parent}, ${sessionId})`;
+    const now = Math.floor(Date.now() / 1000);
+    const json = userJson(user);
+    const accessToken = await signJwt({
+      iss: `${ctx.url}/auth/v1`,
+      sub: user.id,
+      aud: 'authenticated',
+      email: json.email,
+      phone: json.phone,
+      app_metadata: json.app_metadata,
+      user_metadata: json.user_metadata,
+      role: 'authenticated',
+      aal: 'aal1',
+      amr: [{ method, timestamp: now }],
+      session_id: sessionId,
+      is_anonymous: json.is_anonymous,
+    }, ctx.jwtSecret, ctx.jwtExpiry);
+    return {
+      access_token: accessToken,
+      token_type: 'bearer',
+      expires_in: ctx.jwtExpiry,
+      expires_at: now + ctx.jwtExpiry,
+      refresh_token: refreshToken,
+      user: json,
+    };
+  }
+
+  /** @param {Record<string, any>} user @param {string} method */
+  async function newSession(user, method) {
+    const sessionId = randomUUID();
+    await sql`insert into auth.sessions (id, user_id) values (${sessionId}, ${user.id})`;
+    const [updated] = await sql`update auth.users set last_sign_in_at = now() where id = ${user.id} returning *`;
+    return await issueSession(sql, updated ?? user, sessionId, method, null);
+  }
+
+  /** @param {import('node:http').IncomingMessage} req */
+  async function signUp(req) {
+    const body = await readJson(req, 64 * 1024);
+    const data = typeof body.data === 'object' && body.data !== null ? body.data : {};
+    if (body.email === undefined && body.password === undefined && body.phone === undefined) {
+      // signInAnonymously()
+      const [user] = await sql`
+        insert into auth.users (id, aud, role, raw_app_meta_data, raw_user_meta_data, is_anonymous, created_at, updated_at)
+        values (${randomUUID()}, 'authenticated', 'authenticated',
+                ${sql.json({ provider: 'anonymous', providers: ['anonymous'] })}, ${sql.json(data)}, true, now(), now())
+        returning *`;
+      return await newSession(/** @type {Record<string, any>} */ (user), 'anonymous');
+    }
+    const email = String(body.email ?? '').trim().toLowerCase();
+    const password = String(body.password ?? '');
+    if (!EMAIL.test(email)) throw new AuthError(400, 'validation_failed', 'Unable to validate email address: invalid format');
+    if (password.length < MIN_PASSWORD_LENGTH) {
+      throw new AuthError(422, 'weak_password', `Password should be at least ${MIN_PASSWORD_LENGTH} characters.`);
+    }
+    const [existing] = await sql`select id from auth.users where email = ${email}`;
+    if (existing) throw new AuthError(422, 'user_already_exists', 'User already registered');
+    const hash = await bcrypt.hash(password, BCRYPT_COST);
+    const [user] = await sql`
+      insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at,
+                              raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+      values (${randomUUID()}, 'authenticated', 'authenticated', ${email}, ${hash}, now(),
+              ${sql.json({ provider: 'email', providers: ['email'] })}, ${sql.json(data)}, now(), now())
+      returning *`;
+    // Local stack: e-mail confirmation is off (config.toml enable_confirmations = false).
+    return await newSession(/** @type {Record<string, any>} */ (user), 'password');
+  }
+
+  /** @param {import('node:http').IncomingMessage} req @param {URL} url */
+  async function token(req, url) {
+    const grant = url.searchParams.get('grant_type');
+    const body = await readJson(req, 64 * 1024);
+    if (grant === 'password') {
+      const email = String(body.email ?? '').trim().toLowerCase();
+      const [user] = await sql`select * from auth.users where email = ${email} and deleted_at is null`;
+      const ok = user?.encrypted_password && (await bcrypt.compare(String(body.password ?? ''), user.encrypted_password));
+      if (!user || !ok) throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
+      return await newSession(user, 'password');
+    }
+    if (grant === 'refresh_token') {
+      const presented = String(body.refresh_token ?? '');
+      return await sql.begin(async (tx) => {
+        const [row] = await tx`select * from auth.refresh_tokens where token = ${presented} for update`;
+        if (!row || !row.session_id) {
+          throw new AuthError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+        }
+        const [session] = await tx`select * from auth.sessions where id = ${row.session_id}`;
+        if (!session) throw new AuthError(400, 'session_not_found', 'Invalid Refresh Token: Session Not Found');
+        if (row.revoked) {
+          const reusable = Date.now() - new Date(row.updated_at).getTime() < REFRESH_REUSE_INTERVAL_MS;
+          if (!reusable) {
+            // Reuse of an old token: treat the session as stolen, as GoTrue does.
+            await tx`delete from auth.sessions where id = ${row.session_id}`;
+            throw new AuthError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used');
+          }
+        }
+        await tx`update auth.refresh_tokens set revoked = true, updated_at = now() where id = ${row.id}`;
+        const [user] = await tx`select * from auth.users where id = ${row.user_id}::uuid`;
+        if (!user) throw new AuthError(400, 'user_not_found', 'User not found');
+        await tx`update auth.sessions set updated_at = now() where id = ${row.session_id}`;
+        return await issueSession(tx, user, row.session_id, 'token_refresh', presented);
+      });
+    }
+    throw new AuthError(400, 'unsupported_grant_type', `Unsupported grant_type "${grant}"`);
+  }
+
+  /** The signed-in user of a request (403 when the session is gone, 401 when the token is bad). */
+  async function sessionUser(/** @type {import('node:http').IncomingMessage} */ req) {
+    const t = bearer(req);
+    if (!t) throw new AuthError(401, 'no_authorization', 'This endpoint requires a Bearer token');
+    let claims;
+    try {
+      claims = await ctx.verifyJwt(t);
+    } catch (error) {
+      const expired = /exp/.test(String(/** @type {Error} */ (error).message ?? ''));
+      throw new AuthError(403, 'bad_jwt', expired ? 'invalid JWT: token is expired' : 'invalid JWT: unable to parse or verify signature');
+    }
+    if (claims.role !== 'authenticated' || !claims.sub) throw new AuthError(403, 'bad_jwt', 'invalid claim: missing sub claim');
+    if (claims.session_id) {
+      const [session] = await sql`select id from auth.sessions where id = ${claims.session_id}`;
+      if (!session) throw new AuthError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
+    }
+    const [user] = await sql`select * from auth.users where id = ${claims.sub}`;
+    if (!user) throw new AuthError(403, 'user_not_found', 'User from sub claim in JWT does not exist');
+    return { user, claims };
+  }
+
+  return {
+    prefix: '/auth/v1',
+    async handle(req, res, url) {
+      const route = url.pathname.slice('/auth/v1'.length) || '/';
+      try {
+        if (req.method === 'OPTIONS') {
+          res.writeHead(204).end();
+          return;
+        }
+        if (route === '/health' && req.method === 'GET') {
+          sendJson(res, 200, { version: 'v2-uploader-local', name: 'GoTrue', description: 'GoTrue-compatible auth of the v2-uploader local stack' });
+        } else if (route === '/settings' && req.method === 'GET') {
+          sendJson(res, 200, { external: { email: true, anonymous_users: true }, disable_signup: false, mailer_autoconfirm: true, phone_autoconfirm: false });
+        } else if (route === '/signup' && req.method === 'POST') {
+          sendJson(res, 200, await signUp(req));
+        } else if (route === '/token' && req.method === 'POST') {
+          sendJson(res, 200, await token(req, url));
+        } else if (route === '/user' && req.method === 'GET') {
+          const { user } = await sessionUser(req);
+          sendJson(res, 200, userJson(user));
+        } else if (route === '/logout' && req.method === 'POST') {
+          const { user, claims } = await sessionUser(req);
+          const scope = url.searchParams.get('scope') ?? 'global';
+          if (scope === 'global') await sql`delete from auth.sessions where user_id = ${user.id}`;
+          else if (scope === 'others') await sql`delete from auth.sessions where user_id = ${user.id} and id <> ${claims.session_id ?? null}`;
+          else await sql`delete from auth.sessions where id = ${claims.session_id ?? null}`;
+          res.writeHead(204).end();
+        } else {
+          throw new AuthError(404, 'not_found', `No auth route ${req.method} ${route}`);
+        }
+      } catch (error) {
+        if (error instanceof HttpError) sendAuthError(res, error);
+        else throw error;
+      }
+    },
+  };
+}

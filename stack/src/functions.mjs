@@ -1,0 +1,117 @@
+// @ts-check
+// /functions/v1/<name>: the three Edge Functions running in real Deno (stack/functions-main.ts
+// imports each supabase/functions/<name>/index.ts), with the environment a deployed function
+// gets. The gateway enforces `verify_jwt` from supabase/config.toml as Supabase's does: a
+// function with verify_jwt = true needs a valid JWT (the anon key counts) before it is called.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { root } from '../../scripts/lib/migrate.mjs';
+import { bearer, sendJson } from './http.mjs';
+
+/** @param {import('./stack.mjs').StackContext} ctx @returns {Promise<import('./stack.mjs').Service>} */
+export async function createFunctionsService(ctx) {
+  const config = /** @type {{ functions?: Record<string, { verify_jwt?: boolean }> }} */ (
+    parseToml(readFileSync(path.join(root, 'supabase/config.toml'), 'utf8'))
+  );
+  const verifyJwt = new Map(Object.entries(config.functions ?? {}).map(([name, c]) => [name, c.verify_jwt !== false]));
+
+  const child = spawn(path.join(root, 'scripts/deno'), [
+    'run', '--allow-all', '--config', 'supabase/functions/deno.json', 'stack/functions-main.ts',
+  ], {
+    cwd: root,
+    env: {
+      ...process.env,
+      FUNCTIONS_PORT: '0',
+      NO_COLOR: '1',
+      SUPABASE_URL: ctx.url,
+      SUPABASE_ANON_KEY: ctx.anonKey,
+      SUPABASE_SERVICE_ROLE_KEY: ctx.serviceRoleKey,
+      SUPABASE_DB_URL: ctx.dbUrl,
+      SUPABASE_JWT_SECRET: ctx.jwtSecret,
+      WEBHOOK_SECRETS: ctx.webhookSecret,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+
+  /** @type {number} */
+  const port = await new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error(`functions did not start:\n${buffered}`)), 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`functions exited (${code}) before listening:\n${buffered}`));
+    });
+    child.stdout?.on('data', (chunk) => {
+      buffered += chunk;
+      const m = /"msg":"functions listening","port":(\d+)/.exec(buffered);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.stderr?.on('data', (chunk) => (buffered += chunk));
+  });
+  // After start-up, keep the functions' structured logs visible (as `supabase functions serve` does).
+  child.stdout?.removeAllListeners('data');
+  child.stderr?.removeAllListeners('data');
+  child.stdout?.on('data', (chunk) => ctx.log(`functions: ${String(chunk).trimEnd()}`));
+  child.stderr?.on('data', (chunk) => ctx.log(`functions: ${String(chunk).trimEnd()}`));
+
+  const agent = new http.Agent({ keepAlive: true });
+  return {
+    prefix: '/functions/v1',
+    async handle(req, res, url) {
+      const name = url.pathname.slice('/functions/v1/'.length).split('/')[0] ?? '';
+      if (req.method !== 'OPTIONS' && verifyJwt.get(name)) {
+        const token = bearer(req);
+        let ok = false;
+        if (token) {
+          try {
+            await ctx.verifyJwt(token);
+            ok = true;
+          } catch {
+            ok = false;
+          }
+        }
+        if (!ok) {
+          req.resume();
+          sendJson(res, 401, { code: 401, message: token ? 'Invalid JWT' : 'Missing authorization header' });
+          return;
+        }
+      }
+      await new Promise((resolve, reject) => {
+        const upstream = http.request({
+          host: '127.0.0.1',
+          port,
+          method: req.method,
+          path: url.pathname + url.search,
+          headers: req.headers,
+          agent,
+        }, (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+          up.on('end', () => resolve(undefined));
+          up.on('error', reject);
+        });
+        upstream.on('error', (error) => {
+          sendJson(res, 502, { code: 502, message: `functions unreachable: ${error.message}` });
+          resolve(undefined);
+        });
+        req.pipe(upstream);
+      });
+    },
+    async close() {
+      agent.destroy();
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+}

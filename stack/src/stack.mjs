@@ -1,0 +1,188 @@
+// @ts-check
+// The local stack: one process that serves the reference backend on one machine without
+// Docker, with real parts — Postgres 15 (bootstrap, migrations, seed), the three functions in
+// real Deno, Storage built on @tus/server + @tus/file-store, Realtime (Phoenix protocol), and
+// GoTrue-compatible auth — behind one HTTP gateway on 127.0.0.1 (54321 like `supabase start`).
+import { createServer } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import postgres from 'postgres';
+import { psql, registerCleanup, startPostgres } from '../../scripts/lib/pg.mjs';
+import { applyAll, root } from '../../scripts/lib/migrate.mjs';
+import { CORS_HEADERS, HttpError, sendJson } from './http.mjs';
+import { apiKey, DEFAULT_JWT_SECRET, DEFAULT_WEBHOOK_SECRET } from './keys.mjs';
+import { verifyJwt } from './jwt.mjs';
+
+/**
+ * @typedef {object} StackOptions
+ * @property {number} [port]        gateway port (0 = any free port); default 54321
+ * @property {string} [dataDir]     keep Postgres data and stored files here; default a temp dir
+ * @property {boolean} [reset]      wipe dataDir first
+ * @property {boolean} [seed]       load supabase/seed.sql (default true)
+ * @property {number} [jwtExpiry]   access-token lifetime in seconds (default 3600)
+ * @property {string} [jwtSecret]
+ * @property {string} [webhookSecret]
+ * @property {Partial<import('./processor.mjs').ProcessorSettings> | false} [processor]  demo processor settings, or false
+ * @property {(line: string) => void} [log]
+ * @property {string} [webhookUrl]  override where Storage sends its events (tests)
+ */
+
+/**
+ * @typedef {object} StackContext  what every service gets
+ * @property {string} url            the gateway's base URL
+ * @property {string} jwtSecret
+ * @property {string} anonKey
+ * @property {string} serviceRoleKey
+ * @property {number} jwtExpiry
+ * @property {string} webhookSecret
+ * @property {string} dbUrl
+ * @property {import('postgres').Sql} sql   superuser connection pool
+ * @property {string} dataDir
+ * @property {(token: string) => Promise<Record<string, any>>} verifyJwt
+ * @property {<T>(claims: Record<string, any>, fn: (tx: import('postgres').TransactionSql) => Promise<T>) => Promise<T>} asRole
+ *   run in a transaction as the claims' role with `request.jwt.claims` set (what PostgREST does)
+ * @property {(msg: string, fields?: Record<string, unknown>) => void} log
+ * @property {string} webhookUrl   where Storage delivers its signed `storage` events (processing-webhook)
+ */
+
+/**
+ * @typedef {object} Service
+ * @property {string} prefix
+ * @property {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, url: URL) => Promise<void> | void} handle
+ * @property {(req: import('node:http').IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => void} [upgrade]
+ * @property {() => Promise<void> | void} [close]
+ */
+
+/** @param {StackOptions} [options] */
+export async function startStack(options = {}) {
+  const log = options.log ?? ((line) => console.log(line));
+  const dataDir = options.dataDir ? path.resolve(options.dataDir) : undefined;
+  const pg = await startPostgres(dataDir ? { dataDir: path.join(dataDir, 'db'), reset: options.reset ?? false } : {});
+  /** @type {(() => Promise<void> | void)[]} */
+  const closers = [];
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const close of closers.reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        log(`stack: error while stopping: ${error}`);
+      }
+    }
+    pg.stop();
+  };
+  // Ctrl-C / SIGTERM: stop Deno and the services before the database.
+  registerCleanup(stop);
+  try {
+    applyAll(pg.url, { seed: options.seed ?? true });
+    psql(pg.url, { file: path.join(root, 'stack/realtime.sql') });
+
+    const jwtSecret = options.jwtSecret ?? DEFAULT_JWT_SECRET;
+    const sql = postgres(pg.url, { max: 12, onnotice: () => {} });
+    closers.push(() => sql.end({ timeout: 2 }));
+    const filesDir = dataDir ? path.join(dataDir, 'storage') : path.join(pg.dataDir, 'storage-files');
+    mkdirSync(filesDir, { recursive: true });
+
+    const server = createServer();
+    /** @type {StackContext} */
+    const ctx = {
+      url: '',
+      jwtSecret,
+      anonKey: await apiKey(jwtSecret, 'anon'),
+      serviceRoleKey: await apiKey(jwtSecret, 'service_role'),
+      jwtExpiry: options.jwtExpiry ?? 3600,
+      webhookSecret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
+      dbUrl: pg.url,
+      sql,
+      dataDir: filesDir,
+      verifyJwt: (token) => verifyJwt(token, jwtSecret),
+      asRole: (claims, fn) =>
+        /** @type {Promise<any>} */ (sql.begin(async (tx) => {
+          await tx`select set_config('role', ${String(claims.role ?? 'anon')}, true),
+                          set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
+          return await fn(tx);
+        })),
+      log: (msg, fields) => log(fields ? `${msg} ${JSON.stringify(fields)}` : msg),
+      webhookUrl: '',
+    };
+
+    await new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 54321, '127.0.0.1', () => resolve(undefined));
+    });
+    const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+    ctx.url = `http://127.0.0.1:${address.port}`;
+    ctx.webhookUrl = options.webhookUrl ?? `${ctx.url}/functions/v1/processing-webhook?source=storage`;
+    closers.push(() => new Promise((resolve) => {
+      server.closeAllConnections?.();
+      server.close(() => resolve(undefined));
+    }));
+
+    const { createAuthService } = await import('./auth.mjs');
+    const { createFunctionsService } = await import('./functions.mjs');
+    const { createStorageService } = await import('./storage.mjs');
+    const { createRealtimeService } = await import('./realtime.mjs');
+    /** @type {Service[]} */
+    const services = [
+      await createAuthService(ctx),
+      await createFunctionsService(ctx),
+      await createStorageService(ctx),
+      await createRealtimeService(ctx),
+    ];
+    /** @type {import('./processor.mjs').Processor | undefined} */
+    let processor;
+    if (options.processor !== false) {
+      const { createProcessor } = await import('./processor.mjs');
+      processor = await createProcessor(ctx, options.processor || {});
+      services.push(processor.service);
+    }
+    for (const s of services) if (s.close) closers.push(s.close);
+
+    server.on('request', (req, res) => {
+      // Route by the raw path: `new URL` would resolve `/storage/v1/../auth/v1` into another service.
+      // Services that take names from the path (storage) read the raw path and refuse dot segments.
+      const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+      const url = new URL(req.url ?? '/', ctx.url);
+      const service = services.find((s) => rawPath === s.prefix || rawPath.startsWith(s.prefix + '/'));
+      // Kong adds CORS for every route; services that answer CORS themselves override these.
+      for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+      if (!service) {
+        sendJson(res, 404, { message: 'no route matched', path: url.pathname });
+        return;
+      }
+      Promise.resolve()
+        .then(() => service.handle(req, res, url))
+        .catch((error) => {
+          if (error instanceof HttpError) {
+            sendJson(res, error.status, { code: error.code, message: error.message, error: error.code });
+          } else {
+            ctx.log(`stack: ${service.prefix} failed`, { error: String(error?.stack ?? error) });
+            sendJson(res, 500, { code: 'internal_error', message: 'the local stack failed; see its output' });
+          }
+        });
+    });
+    server.on('upgrade', (req, socket, head) => {
+      const url = new URL(req.url ?? '/', ctx.url);
+      const service = services.find((s) => s.upgrade && url.pathname.startsWith(s.prefix));
+      if (service?.upgrade) service.upgrade(req, socket, head);
+      else socket.destroy();
+    });
+
+    return {
+      url: ctx.url,
+      anonKey: ctx.anonKey,
+      serviceRoleKey: ctx.serviceRoleKey,
+      dbUrl: pg.url,
+      jwtSecret,
+      webhookSecret: ctx.webhookSecret,
+      processor,
+      sql,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -1,0 +1,64 @@
+// @ts-check
+// /functions/v1: the three real functions in Deno behind the gateway, through functions.invoke.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { client, signedInClient, startTestStack } from './helpers.mjs';
+
+/** @type {Awaited<ReturnType<typeof startTestStack>>} */
+let stack;
+before(async () => {
+  stack = await startTestStack({ processor: false });
+});
+after(async () => {
+  await stack?.stop();
+});
+
+const body = () => ({ filename: 'notes.txt', contentType: 'text/plain', fileSize: 12, fileHash: crypto.randomUUID().replaceAll('-', '') });
+
+/** @param {any} error */
+const errorBody = async (error) => JSON.parse(await error.context.text());
+
+test('upload-handler: invoke as a signed-in user creates a document with a real signed URL', async () => {
+  const { client: c, user } = await signedInClient(stack);
+  const { data, error } = await c.functions.invoke('upload-handler', { body: body() });
+  assert.equal(error, null, error && (await errorBody(error)).error?.message);
+  assert.equal(data.duplicate, false);
+  assert.equal(data.upload.strategy, 'put');
+  assert.ok(data.upload.path.startsWith(`${user.id}/`));
+  assert.ok(data.upload.signedUrl.startsWith(`${stack.url}/storage/v1/object/upload/sign/documents/`));
+  const status = await c.functions.invoke(`upload-handler?documentId=${data.documentId}`, { method: 'GET' });
+  assert.equal(status.data.status, 'pending');
+});
+
+test('progress-tracker: GET through invoke; another user gets 404', async () => {
+  const { client: c } = await signedInClient(stack);
+  const created = await c.functions.invoke('upload-handler', { body: body() });
+  const id = created.data.documentId;
+  const mine = await c.functions.invoke(`progress-tracker?documentId=${id}`, { method: 'GET' });
+  assert.equal(mine.error, null);
+  assert.equal(mine.data.status, 'pending');
+  const { client: other } = await signedInClient(stack);
+  const theirs = await other.functions.invoke(`progress-tracker?documentId=${id}`, { method: 'GET' });
+  assert.equal(theirs.error?.context.status, 404);
+  assert.equal((await errorBody(theirs.error)).error.code, 'document_not_found');
+});
+
+test('processing-webhook: reachable without a JWT (verify_jwt = false) and refuses unsigned calls', async () => {
+  const res = await client(stack).functions.invoke('processing-webhook', { body: { source: 'storage', documentId: crypto.randomUUID(), status: 'completed' } });
+  assert.equal(res.error?.context.status, 401);
+  assert.match((await errorBody(res.error)).error.code, /^signature_/);
+});
+
+test('the gateway enforces verify_jwt: no token or a forged one never reaches the function', async () => {
+  const none = await fetch(`${stack.url}/functions/v1/upload-handler`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+  assert.equal(none.status, 401);
+  const forged = await fetch(`${stack.url}/functions/v1/upload-handler`, {
+    method: 'POST', body: '{}', headers: { 'content-type': 'application/json', authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.x' },
+  });
+  assert.equal(forged.status, 401);
+  const anon = await client(stack).functions.invoke('upload-handler', { body: body() });
+  assert.equal(anon.error?.context.status, 401, 'the anon key passes the gateway but the function wants a user');
+  assert.equal((await errorBody(anon.error)).error.code, 'auth_missing');
+  const preflight = await fetch(`${stack.url}/functions/v1/upload-handler`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST' } });
+  assert.equal(preflight.status, 204);
+});

@@ -1,0 +1,45 @@
+// @ts-check
+// Shared by the stack's tests: one stack per test file on a free port, and real supabase-js
+// clients (Node 20 has no global WebSocket, so realtime gets the `ws` implementation).
+import { createClient } from '@supabase/supabase-js';
+import WebSocket from 'ws';
+import { startStack } from '../src/stack.mjs';
+
+/** @param {Parameters<typeof startStack>[0]} [options] */
+export async function startTestStack(options = {}) {
+  return await startStack({ port: 0, log: () => {}, ...options });
+}
+
+/**
+ * A supabase-js client of the stack, as an app would make it.
+ * @param {{ url: string, anonKey: string }} stack
+ * @param {Parameters<typeof createClient>[2]} [options]
+ */
+export function client(stack, options = {}) {
+  return createClient(stack.url, stack.anonKey, {
+    ...options,
+    auth: { persistSession: false, autoRefreshToken: false, ...options.auth },
+    realtime: { transport: /** @type {any} */ (WebSocket), ...options.realtime },
+  });
+}
+
+/** Sign up a fresh user and return the signed-in client with its session. */
+export async function signedInClient(/** @type {{ url: string, anonKey: string }} */ stack) {
+  const c = client(stack);
+  const email = `user-${crypto.randomUUID()}@example.com`;
+  const { data, error } = await c.auth.signUp({ email, password: 'correct horse battery' });
+  if (error || !data.session || !data.user) throw error ?? new Error('no session');
+  return { client: c, user: data.user, session: data.session, email };
+}
+
+/** Wait until `check` returns a truthy value (polling), or fail after `ms`. */
+export async function eventually(/** @type {() => Promise<any>} */ check, ms = 5000, every = 50) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    last = await check();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, every));
+  }
+  throw new Error(`condition not met within ${ms} ms (last: ${JSON.stringify(last)})`);
+}
