@@ -10,17 +10,31 @@ export async function startTestStack(options = {}) {
   return await startStack({ port: 0, log: () => {}, ...options });
 }
 
+/** Every client made here, so a test file can disconnect them all before the stack stops. */
+const clients = new Set();
+
+/** Leave every realtime channel and close the sockets (realtime-js would otherwise reconnect forever). */
+export async function disconnectClients() {
+  for (const c of clients) {
+    await c.removeAllChannels().catch(() => {});
+    c.realtime.disconnect();
+  }
+  clients.clear();
+}
+
 /**
  * A supabase-js client of the stack, as an app would make it.
  * @param {{ url: string, anonKey: string }} stack
  * @param {Parameters<typeof createClient>[2]} [options]
  */
 export function client(stack, options = {}) {
-  return createClient(stack.url, stack.anonKey, {
+  const c = createClient(stack.url, stack.anonKey, {
     ...options,
     auth: { persistSession: false, autoRefreshToken: false, ...options.auth },
     realtime: { transport: /** @type {any} */ (WebSocket), ...options.realtime },
   });
+  clients.add(c);
+  return c;
 }
 
 /** Sign up a fresh user and return the signed-in client with its session. */
