@@ -13,6 +13,35 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const commonjs = fromRollup(rollupCommonjs);
+
+/**
+ * One local stack (stack/src/stack.mjs: Postgres, auth, functions in Deno, storage, realtime)
+ * for the whole browser run, so integration tests talk to the real backend. Its URL and keys
+ * are served at /__stack.json (see packages/core/src/testing/stack.ts).
+ */
+function stackPlugin() {
+  /** @type {Awaited<ReturnType<typeof import('./stack/src/stack.mjs').startStack>> | undefined} */
+  let stack;
+  return {
+    name: 'v2-uploader-stack',
+    async serverStart() {
+      const { startStack } = await import('./stack/src/stack.mjs');
+      // Short token lifetime is not set here (tests that need expiry sign their own tokens);
+      // the demo processor steps quickly so pipeline tests finish fast.
+      stack = await startStack({ port: 0, processor: { stepMs: 100 }, log: () => {} });
+    },
+    async serverStop() {
+      await stack?.stop();
+    },
+    serve(context) {
+      if (context.path !== '/__stack.json' || !stack) return undefined;
+      return {
+        body: JSON.stringify({ url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey, jwtSecret: stack.jwtSecret }),
+        type: 'json',
+      };
+    },
+  };
+}
 const rootDir = path.dirname(fileURLToPath(import.meta.url));
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -137,6 +166,7 @@ export default {
     exportConditions: ['@v2-uploader/source', 'development'],
   },
   plugins: [
+    stackPlugin(),
     nodeEnvPlugin(),
     esbuildPlugin({
       ts: true,

@@ -148,6 +148,10 @@ export async function startStack(options = {}) {
       const service = services.find((s) => rawPath === s.prefix || rawPath.startsWith(s.prefix + '/'));
       // Kong adds CORS for every route; services that answer CORS themselves override these.
       for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+      // Allow whatever headers a preflight asks for (supabase-js adds new ones over time, e.g.
+      // x-supabase-api-version), as Supabase's gateway does.
+      const asked = req.headers['access-control-request-headers'];
+      if (asked) res.setHeader('access-control-allow-headers', String(asked));
       if (!service) {
         sendJson(res, 404, { message: 'no route matched', path: url.pathname });
         return;

@@ -301,7 +301,7 @@ test('OPTIONS preflight and unknown methods', async () => {
   const pre = await call(handler, 'OPTIONS', { headers: { origin: 'https://app.example' } });
   assert.equal(pre.status, 204);
   assert.equal(pre.headers.get('access-control-allow-origin'), '*');
-  const patch = await call(handler, 'PATCH', { token: await userToken(await createUser()) });
+  const patch = await call(handler, "PATCH", { token: await userToken(await createUser()) });
   assert.equal(patch.status, 405);
   assert.equal(patch.body.error.code, 'method_not_allowed');
   assert.match(patch.headers.get('allow') ?? '', /POST/);
@@ -316,4 +316,24 @@ test('every response carries CORS headers and a request id; logs are structured'
   assert.equal(entry.status, 404);
   assert.equal(entry.requestId, res.headers.get('x-request-id'));
   assert.equal(JSON.stringify(deps.log.entries).includes(JWT_SECRET), false);
+});
+
+test('DELETE cancels an unfinished upload (idempotent); finished ones and other users are refused', async () => {
+  const owner = await createUser();
+  const token = await userToken(owner);
+  const { body } = await init(token, pdf());
+  const id = body.documentId;
+  const other = await call(handler, 'DELETE', { token: await userToken(await createUser()), query: { documentId: id } });
+  assert.equal(other.status, 404);
+  const res = await call(handler, 'DELETE', { token, query: { documentId: id } });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.status, 'cancelled');
+  assert.equal((await documentRow(id)).status, 'cancelled');
+  assert.ok((await progressRows(id)).some((r) => r.payload.to === 'cancelled'));
+  assert.equal((await call(handler, 'DELETE', { token, query: { documentId: id } })).status, 200, 'cancelling twice is fine');
+  const done = await init(token, pdf());
+  await admin`update public.documents set status = 'uploaded' where id = ${done.body.documentId}`;
+  const late = await call(handler, 'DELETE', { token, query: { documentId: done.body.documentId } });
+  assert.equal(late.status, 409);
+  assert.equal(late.body.error.code, 'invalid_state');
 });

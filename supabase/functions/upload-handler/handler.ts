@@ -154,6 +154,24 @@ async function progress(ctx: RequestContext): Promise<Response> {
   });
 }
 
+/** Cancel an upload that has not finished: the client stopped sending (the user said so). */
+async function cancel(ctx: RequestContext): Promise<Response> {
+  const caller = requireUser(await ctx.caller());
+  const id = documentIdParam(ctx.req);
+  const now = ctx.clock.now();
+  return await ctx.db.asUser(caller, async (tx) => {
+    const doc = await getDocument(tx, id, true);
+    if (doc.status === 'cancelled') return json({ cancelled: true, ...(await progressDto(tx, doc, now)) });
+    if (doc.status !== 'pending' && doc.status !== 'uploading') {
+      throw new HttpError(409, 'invalid_state', `The upload is ${doc.status}; only unfinished uploads can be cancelled.`);
+    }
+    const [row] = await tx<DocumentRow[]>`
+      update public.documents set status = 'cancelled', last_progress_at = ${now} where id = ${doc.id} returning *`;
+    await addProgressRow(tx, row!, { type: 'status_change', from: doc.status, to: 'cancelled', status: 'cancelled', stage: 'upload' }, now);
+    return json({ cancelled: true, ...(await progressDto(tx, row!, now)) });
+  });
+}
+
 export function uploadHandler(getDeps?: () => Deps) {
-  return createHandler('upload-handler', { POST: init, GET: status, PUT: progress }, getDeps);
+  return createHandler('upload-handler', { POST: init, GET: status, PUT: progress, DELETE: cancel }, getDeps);
 }

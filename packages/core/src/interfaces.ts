@@ -1,0 +1,118 @@
+// The I/O the Uploader depends on, each behind a small interface with a browser default, so
+// tests can script it and users can replace it (tus-js-client's HttpStack / UrlStorage idea).
+
+/** Computes a file's MD5 (hex) incrementally, never holding the whole file in memory. */
+export interface Hasher {
+  hash(file: Blob, options: { signal: AbortSignal; onProgress?: (fraction: number) => void }): Promise<string>;
+}
+
+/** What upload-handler answers (see supabase/functions/README.md). */
+export interface UploadPlan {
+  strategy: 'put' | 'tus';
+  bucket: string;
+  path: string;
+  signedUrl: string;
+  token: string;
+  tusEndpoint: string;
+  chunkSize: number;
+  expiresAt: string | null;
+}
+
+export interface ServerDocument {
+  id: string;
+  status: 'pending' | 'uploading' | 'uploaded' | 'processing' | 'parsing' | 'embedding' | 'completed' | 'failed' | 'cancelled';
+  filename: string;
+  fileSize: number;
+  upload: { bytesUploaded: number; progress: number };
+  processing: { stage: string | null; progress: number };
+  error: { code: string; message: string | null } | null;
+}
+
+export type InitResult =
+  | { duplicate: false; documentId: string; upload: UploadPlan; features: Features }
+  | { duplicate: true; documentId: string; document: ServerDocument; upload?: UploadPlan; features: Features };
+
+export interface Features {
+  realtime: boolean;
+  llamaParse: boolean;
+}
+
+/** Server-side progress of a document (upload-handler / progress-tracker GET). */
+export interface ServerProgress {
+  documentId: string;
+  status: ServerDocument['status'];
+  stage: string;
+  processing: { stage: string | null; progress: number };
+  upload: { bytesUploaded: number; totalBytes: number; progress: number };
+  etaSeconds: number | null;
+  stuck: boolean;
+  error: { code: string; message: string | null } | null;
+}
+
+/** The backend's HTTP API (upload-handler, progress-tracker), with the session read fresh per request. */
+export interface BackendApi {
+  initUpload(body: { filename: string; contentType: string; fileSize: number; fileHash: string }, signal: AbortSignal): Promise<InitResult>;
+  reportProgress(body: { documentId: string; bytesUploaded: number; chunkIndex?: number; totalChunks?: number }, signal?: AbortSignal): Promise<void>;
+  getProgress(documentId: string, signal?: AbortSignal): Promise<ServerProgress>;
+  cancel(documentId: string): Promise<void>;
+  /** The signed-in user's id (the resume store keys entries by it), or undefined. */
+  userId(): Promise<string | undefined>;
+}
+
+/** Sends a file's bytes to Storage as the plan says (one PUT, or TUS). */
+export interface Transport {
+  send(file: Blob, plan: UploadPlan, options: TransferOptions): Promise<TransferResult>;
+}
+
+export interface TransferOptions {
+  contentType: string;
+  signal: AbortSignal;
+  /** Bytes the server has (monotonic; TUS offsets, XHR upload progress). */
+  onProgress: (bytesSent: number) => void;
+  /** A TUS upload URL from an earlier attempt or page, to resume from its offset. */
+  resumeUrl?: string | undefined;
+  /** Called once TUS has an upload URL, so it can be persisted for resuming. */
+  onUploadUrl?: (url: string) => void;
+}
+
+export interface TransferResult {
+  /** TUS upload URL (for the record); undefined for PUT. */
+  uploadUrl: string | undefined;
+}
+
+/** One server-side progress event for a document, from realtime or polling. */
+export interface ProgressEvent {
+  documentId: string;
+  status: ServerDocument['status'];
+  /** Stage progress, 0–100. */
+  progress: number;
+  etaSeconds: number | undefined;
+  stuck: boolean;
+  error: { code: string; message: string } | undefined;
+}
+
+/** Follows server-side progress of documents; opened only while someone listens. */
+export interface ProgressFeed {
+  /** Start following `documentId`; returns a stop function. */
+  follow(documentId: string, listener: (event: ProgressEvent) => void): () => void;
+}
+
+/** What is remembered to resume an upload after a reload. */
+export interface ResumeRecord {
+  key: string;
+  documentId: string;
+  uploadUrl: string | undefined;
+  plan: UploadPlan;
+  size: number;
+  hash: string;
+  updatedAt: number;
+}
+
+/** Persists resume records (IndexedDB by default), keyed by user + content hash + size. */
+export interface ResumeStore {
+  get(key: string): Promise<ResumeRecord | undefined>;
+  put(record: ResumeRecord): Promise<void>;
+  delete(key: string): Promise<void>;
+  /** Remove records older than `maxAgeMs`; returns how many. */
+  prune(maxAgeMs: number): Promise<number>;
+}

@@ -1,0 +1,44 @@
+// Browser-test helpers for integration tests against the local stack that the test runner
+// starts (web-test-runner.config.mjs serves its URL and keys at /__stack.json).
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+
+export interface StackInfo {
+  url: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  jwtSecret: string;
+}
+
+let info: Promise<StackInfo> | undefined;
+export function stackInfo(): Promise<StackInfo> {
+  info ??= fetch('/__stack.json').then((r) => {
+    if (!r.ok) throw new Error('the test runner did not start the local stack');
+    return r.json() as Promise<StackInfo>;
+  });
+  return info;
+}
+
+/** A fresh user, signed up and signed in, with the client an app would have. */
+export async function signedInClient(): Promise<{ supabase: SupabaseClient; userId: string; email: string }> {
+  const { url, anonKey } = await stackInfo();
+  // A storage key of its own per client, so several users can live in one page.
+  const email = `user-${crypto.randomUUID()}@example.com`;
+  const supabase = createClient(url, anonKey, {
+    auth: { persistSession: false, autoRefreshToken: false, storageKey: `sb-${email}` },
+  });
+  const { data, error } = await supabase.auth.signUp({ email, password: 'correct horse battery' });
+  if (error || !data.user) throw error ?? new Error('sign-up returned no user');
+  return { supabase, userId: data.user.id, email };
+}
+
+/** Bytes that start like a PDF, deterministic for a seed. */
+export function pdfBlob(size: number, seed = 1, name = 'doc.pdf'): File {
+  const bytes = new Uint8Array(size);
+  let x = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    bytes[i] = x >>> 24;
+  }
+  bytes.set(new TextEncoder().encode('%PDF-1.7\n'), 0);
+  return new File([bytes], name, { type: 'application/pdf' });
+}
