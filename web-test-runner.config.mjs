@@ -7,7 +7,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter, summaryReporter } from '@web/test-runner';
 import { parse as parseCjs } from 'cjs-module-lexer';
 import { init as initEsmLexer, parse as parseEsm } from 'es-module-lexer';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,10 +157,30 @@ function countsReporter() {
   };
 }
 
+/**
+ * Source files import each other with `.js` suffixes (what tsc emits), and esbuild's plugin
+ * maps those imports to `.ts`. A plain request is not an import, though: `new Worker(new
+ * URL('./hash-worker.js', import.meta.url))` asks for the `.js` file itself. Serve the `.ts`
+ * source for such requests inside packages' src/, as a bundler would serve the built file.
+ */
+function tsForJsMiddleware() {
+  return async (context, next) => {
+    const match = /^(\/packages\/[^/]+\/src\/.+)\.js$/.exec(context.path);
+    if (match && !existsSync(path.join(rootDir, context.path)) && existsSync(path.join(rootDir, `${match[1]}.ts`))) {
+      context.path = `${match[1]}.ts`;
+    }
+    return next();
+  };
+}
+
 /** @type {import('@web/test-runner').TestRunnerConfig} */
 export default {
+  middleware: [tsForJsMiddleware()],
   files: ['packages/*/src/**/*.test.{ts,tsx}'],
   nodeResolve: {
+    // Packages such as tus-js-client point at their browser build only through the `browser`
+    // field of package.json, as bundlers read it; without this the Node build (fs, http) loads.
+    browser: true,
     // Workspace packages resolve to their TypeScript sources, so tests never run
     // against a stale dist/. "development" is the runner's default condition.
     exportConditions: ['@v2-uploader/source', 'development'],

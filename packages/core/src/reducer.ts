@@ -7,6 +7,7 @@ export type Action =
   | { type: 'added'; files: readonly UploadFileState[] }
   | { type: 'rejected'; id: string; rejection: RejectionReason; error: UploadError }
   | { type: 'validating'; id: string }
+  | { type: 'validated'; id: string }
   | { type: 'hashing'; id: string }
   | { type: 'hash-progress'; id: string; progress: number }
   | { type: 'hashed'; id: string; hash: string }
@@ -111,6 +112,10 @@ function update(file: UploadFileState, action: Action): UploadFileState | null {
     case 'initializing':
       if (file.status === 'paused') return { ...file, resumeStatus: action.type };
       return { ...file, status: action.type, resumeStatus: undefined, error: undefined };
+    case 'validated':
+      if (file.status === 'paused' && file.resumeStatus === 'validating') return { ...file, resumeStatus: 'queued' };
+      if (file.status !== 'validating') return null;
+      return { ...file, status: 'queued' };
     case 'hash-progress':
       return { ...file, hashProgress: Math.max(file.hashProgress, Math.min(1, action.progress)) };
     case 'hashed':

@@ -14,7 +14,21 @@ export type UploadErrorCode =
   /** The file matches none of the accepted MIME types or extensions. */
   | 'file-type-not-accepted'
   /** The file has no bytes. */
-  | 'file-empty';
+  | 'file-empty'
+  /** The file is smaller than the configured minimum. */
+  | 'file-too-small'
+  /** Adding the file would pass the maximum number of files. */
+  | 'too-many-files'
+  /** Adding the file would pass the maximum total size. */
+  | 'total-size-exceeded'
+  /** The bytes are not what the name says (a renamed .exe, a .pdf that is not a PDF). */
+  | 'content-mismatch'
+  /** The file name cannot be stored (path separators, control characters, too long). */
+  | 'invalid-name'
+  /** The browser could not read the file (moved, deleted or changed after it was picked). */
+  | 'file-unreadable'
+  /** The server refused or failed the document after the upload (parsing, embedding). */
+  | 'processing-failed';
 
 /** The request that failed, kept so an error can be reported or retried. */
 export interface UploadErrorRequest {
@@ -60,6 +74,13 @@ export function isRetryableByDefault(code: UploadErrorCode, status?: number): bo
     case 'file-too-large':
     case 'file-type-not-accepted':
     case 'file-empty':
+    case 'file-too-small':
+    case 'too-many-files':
+    case 'total-size-exceeded':
+    case 'content-mismatch':
+    case 'invalid-name':
+    case 'file-unreadable':
+    case 'processing-failed':
       return false;
   }
 }

@@ -16,6 +16,7 @@ Deno.test('preflight answers 204 with the headers supabase-js sends', () => {
     assert.match(res.headers.get('access-control-allow-headers') ?? '', new RegExp(`\\b${h}\\b`));
   }
   assert.match(res.headers.get('access-control-allow-methods') ?? '', /PUT/);
+  assert.match(res.headers.get('access-control-expose-headers') ?? '', /retry-after/);
 });
 
 Deno.test('non-OPTIONS requests are not preflights', () => {

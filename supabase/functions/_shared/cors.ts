@@ -6,6 +6,8 @@
 
 const ALLOWED_HEADERS = 'authorization, x-client-info, apikey, content-type, x-upsert';
 const ALLOWED_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
+// Headers a browser client may read: when to retry, and the id to quote in a bug report.
+const EXPOSED_HEADERS = 'retry-after, x-request-id';
 // Browsers may cache a preflight this long (seconds): fewer round trips during an upload.
 const PREFLIGHT_MAX_AGE = '86400';
 
@@ -24,6 +26,7 @@ export function corsHeaders(req: Request, options: CorsOptions = {}): Record<str
   const headers: Record<string, string> = {
     'Access-Control-Allow-Headers': ALLOWED_HEADERS,
     'Access-Control-Allow-Methods': ALLOWED_METHODS,
+    'Access-Control-Expose-Headers': EXPOSED_HEADERS,
     'Access-Control-Max-Age': PREFLIGHT_MAX_AGE,
   };
   const allowed = options.allowedOrigins;

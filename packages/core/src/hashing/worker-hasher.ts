@@ -1,0 +1,150 @@
+import type { Hasher } from '../interfaces.js';
+import { UploadError } from '../upload-error.js';
+import { MainThreadHasher } from './main-thread-hasher.js';
+import { abortedError, callSafely } from './md5-incremental.js';
+import type { HashRequest, HashResponse } from './protocol.js';
+
+export interface WorkerHasherOptions {
+  /**
+   * Creates the hash worker. The default loads `hash-worker.js` next to this module, a pattern
+   * Vite, webpack, Rollup and Parcel follow when bundling; pass your own when your bundler
+   * does not (esbuild) or the worker is served elsewhere. Throwing here selects the fallback.
+   */
+  createWorker?: () => Worker;
+  /** Hashes when no worker can be created or the worker fails to load. */
+  fallback?: Hasher;
+}
+
+type HashOptions = Parameters<Hasher['hash']>[1];
+
+interface Job {
+  file: Blob;
+  options: HashOptions;
+  /** Highest fraction reported, so progress never goes back, even across a fallback. */
+  progress: number;
+  resolve(hash: string): void;
+  reject(error: unknown): void;
+  onAbort(): void;
+}
+
+function createHashWorker(): Worker {
+  // A literal URL relative to import.meta.url: bundlers recognise this exact shape.
+  return new Worker(new URL('./hash-worker.js', import.meta.url), { type: 'module' });
+}
+
+/**
+ * Hashes files in a module Web Worker, so the page does no hashing at all. One worker, created
+ * on first use, hashes every file in the order they were given. If the worker cannot be
+ * created or fails to load, files are hashed on the main thread instead.
+ */
+export class WorkerHasher implements Hasher {
+  readonly #createWorker: () => Worker;
+  readonly #fallback: Hasher;
+  #worker: Worker | undefined;
+  #workerFailed = false;
+  #nextId = 1;
+  readonly #jobs = new Map<number, Job>();
+
+  constructor(options: WorkerHasherOptions = {}) {
+    this.#createWorker = options.createWorker ?? createHashWorker;
+    this.#fallback = options.fallback ?? new MainThreadHasher();
+  }
+
+  hash(file: Blob, options: HashOptions): Promise<string> {
+    const { signal } = options;
+    if (signal.aborted) return Promise.reject(abortedError(signal));
+    const worker = this.#getWorker();
+    if (worker === undefined) return this.#fallback.hash(file, options);
+    return new Promise<string>((resolve, reject) => {
+      const id = this.#nextId++;
+      const onAbort = () => {
+        this.#forget(id);
+        this.#post({ id, cancel: true });
+        reject(abortedError(signal));
+      };
+      this.#jobs.set(id, { file, options, progress: 0, resolve, reject, onAbort });
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#post({ id, file });
+    });
+  }
+
+  /**
+   * Stops the worker and rejects every unfinished hash with an 'aborted' UploadError. A later
+   * `hash()` starts a new worker.
+   */
+  terminate(): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    for (const [id, job] of this.#jobs) {
+      this.#forget(id);
+      job.reject(new UploadError('Hashing was stopped because the hasher was terminated.', { code: 'aborted' }));
+    }
+  }
+
+  #getWorker(): Worker | undefined {
+    if (this.#worker !== undefined || this.#workerFailed) return this.#worker;
+    let worker: Worker;
+    try {
+      worker = this.#createWorker();
+    } catch {
+      // No Worker, or a Content-Security-Policy that forbids it: hash on the main thread.
+      this.#workerFailed = true;
+      return undefined;
+    }
+    worker.addEventListener('message', (event: MessageEvent<HashResponse>) => this.#onMessage(event.data));
+    // Fired when the script cannot be fetched or evaluated (404, CSP, syntax); hash-worker
+    // itself answers every failure with a message.
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      if (worker === this.#worker) this.#fallBackToMainThread();
+    });
+    this.#worker = worker;
+    return worker;
+  }
+
+  #post(message: HashRequest): void {
+    this.#worker?.postMessage(message);
+  }
+
+  #onMessage(message: HashResponse): void {
+    const job = this.#jobs.get(message.id);
+    // Answers for cancelled or terminated files arrive late and are dropped.
+    if (job === undefined) return;
+    if ('progress' in message) {
+      this.#reportProgress(job, message.progress);
+    } else if ('hash' in message) {
+      this.#forget(message.id);
+      job.resolve(message.hash);
+    } else {
+      this.#forget(message.id);
+      job.reject(message.error);
+    }
+  }
+
+  #reportProgress(job: Job, fraction: number): void {
+    if (fraction <= job.progress) return;
+    job.progress = fraction;
+    callSafely(job.options.onProgress, fraction);
+  }
+
+  /** The worker is unusable: drop it and hash its unfinished files, and all later ones, here. */
+  #fallBackToMainThread(): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    this.#workerFailed = true;
+    for (const [id, job] of this.#jobs) {
+      this.#forget(id);
+      const { signal } = job.options;
+      this.#fallback
+        .hash(job.file, { signal, onProgress: (fraction) => this.#reportProgress(job, fraction) })
+        .then(job.resolve, job.reject);
+    }
+  }
+
+  #forget(id: number): void {
+    const job = this.#jobs.get(id);
+    if (job === undefined) return;
+    this.#jobs.delete(id);
+    job.options.signal.removeEventListener('abort', job.onAbort);
+  }
+}

@@ -1,0 +1,118 @@
+// Server-side progress by asking: `getProgress(documentId)` (progress-tracker GET) on a timer
+// that slows down while nothing changes. Used when the realtime_progress flag is off, and as the
+// stand-in while the realtime channel is down.
+import type { BackendApi, ProgressEvent, ProgressFeed } from '../interfaces.js';
+import type { Follower, ProgressListener } from './progress-event.js';
+import { deliver, eventFromServerProgress, isTerminal, safely, sameEvent, warnOnce } from './progress-event.js';
+
+/** The first wait between polls: soon enough to feel live, rare enough for the function. */
+export const INITIAL_INTERVAL_MS = 1_000;
+/**
+ * Each poll that brings nothing new waits this much longer (1 s, 1.5 s, 2.25 s, … 15 s): a
+ * parse can sit still for minutes, and a tab left open should not keep a function busy.
+ */
+export const BACKOFF_FACTOR = 1.5;
+/** The longest wait: a document that moves again shows it within 15 s. */
+export const MAX_INTERVAL_MS = 15_000;
+
+/** The timer functions the feed uses (the browser's by default; fake ones in tests). */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface PollingFeedOptions {
+  initialIntervalMs?: number;
+  maxIntervalMs?: number;
+  backoffFactor?: number;
+  timers?: Timers;
+  /** A poll failed (the feed keeps polling, backing off). Default: one console warning. */
+  onError?: (error: unknown, documentId: string) => void;
+}
+
+const browserTimers: Timers = {
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/** Polling state of one followed document, shared by all of its followers. */
+interface Poller {
+  readonly documentId: string;
+  readonly followers: Set<Follower>;
+  last: ProgressEvent | undefined;
+  /** The wait after the latest poll. */
+  interval: number;
+  timer: unknown;
+  controller: AbortController | undefined;
+  stopped: boolean;
+}
+
+/**
+ * Follows documents by polling `api.getProgress`: one poll right away, then after each answer
+ * the start interval if something changed, else the previous wait × the backoff factor (up to
+ * the maximum); errors back off the same way and never end the polling. Polling a document
+ * ends at a terminal status (completed, failed, cancelled) or when its last follower stops.
+ */
+export function createPollingFeed(api: Pick<BackendApi, 'getProgress'>, options: PollingFeedOptions = {}): ProgressFeed {
+  const initial = options.initialIntervalMs ?? INITIAL_INTERVAL_MS;
+  const max = options.maxIntervalMs ?? MAX_INTERVAL_MS;
+  const factor = options.backoffFactor ?? BACKOFF_FACTOR;
+  const timers = options.timers ?? browserTimers;
+  const onError = options.onError ?? warnOnce('polling document progress failed');
+  const pollers = new Map<string, Poller>();
+
+  async function poll(p: Poller): Promise<void> {
+    p.timer = undefined;
+    const controller = new AbortController();
+    p.controller = controller;
+    let changed = false;
+    let ended = false;
+    try {
+      const event = eventFromServerProgress(await api.getProgress(p.documentId, controller.signal));
+      if (p.stopped) return;
+      changed = !sameEvent(p.last, event);
+      ended = isTerminal(event.status);
+      if (changed) {
+        p.last = event;
+        deliver(p.followers, event);
+      }
+    } catch (error: unknown) {
+      if (p.stopped) return;
+      safely(() => onError(error, p.documentId));
+    } finally {
+      if (p.controller === controller) p.controller = undefined;
+    }
+    if (p.stopped || ended) return;
+    p.interval = changed ? initial : Math.min(max, p.interval * factor);
+    p.timer = timers.setTimeout(() => void poll(p), p.interval);
+  }
+
+  function stop(p: Poller): void {
+    p.stopped = true;
+    if (p.timer !== undefined) timers.clearTimeout(p.timer);
+    p.timer = undefined;
+    p.controller?.abort();
+    if (pollers.get(p.documentId) === p) pollers.delete(p.documentId);
+  }
+
+  return {
+    follow(documentId: string, listener: ProgressListener) {
+      let p = pollers.get(documentId);
+      const follower: Follower = { listener };
+      if (p) {
+        p.followers.add(follower);
+        // A late follower hears what the others already know, even if polling has ended.
+        const known = p.last;
+        if (known) queueMicrotask(() => p?.followers.has(follower) && deliver([follower], known));
+      } else {
+        p = { documentId, followers: new Set([follower]), last: undefined, interval: initial, timer: undefined, controller: undefined, stopped: false };
+        pollers.set(documentId, p);
+        void poll(p);
+      }
+      const own = p;
+      return () => {
+        if (own.followers.delete(follower) && own.followers.size === 0) stop(own);
+      };
+    },
+  };
+}

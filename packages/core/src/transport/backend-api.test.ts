@@ -1,0 +1,175 @@
+import { expect } from '@open-wc/testing';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { signedInClient } from '../testing/stack.js';
+import { UploadError } from '../upload-error.js';
+import { createBackendApi } from './backend-api.js';
+import { TransportError } from './transport-error.js';
+
+interface Call {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}
+
+/** A fetch that records each request and answers from a script. */
+function scriptedFetch(...answers: Array<Response | Error | ((call: Call) => Response)>) {
+  const calls: Call[] = [];
+  const fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    const call: Call = {
+      url: String(input),
+      method: init.method ?? 'GET',
+      headers: Object.fromEntries(new Headers(init.headers).entries()),
+      body: typeof init.body === 'string' ? init.body : undefined,
+    };
+    calls.push(call);
+    const answer = answers.shift();
+    if (!answer) throw new Error(`unscripted request ${call.method} ${call.url}`);
+    if (answer instanceof Error) throw answer;
+    return typeof answer === 'function' ? answer(call) : answer;
+  };
+  return { calls, fetch: fetch as typeof globalThis.fetch };
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+/** A client whose session hands out the tokens given, one per getSession call. */
+function fakeClient(...tokens: Array<string | null>): SupabaseClient {
+  const auth = {
+    async getSession() {
+      const token = tokens.length > 1 ? tokens.shift()! : tokens[0]!;
+      return { data: { session: token ? { access_token: token, user: { id: 'user-1' } } : null }, error: null };
+    },
+  };
+  return { auth } as unknown as SupabaseClient;
+}
+
+const options = { supabaseUrl: 'https://ref.supabase.test/', supabaseKey: 'anon-key' };
+const body = { filename: 'a.pdf', contentType: 'application/pdf', fileSize: 10, fileHash: '0'.repeat(32) };
+const plan = {
+  strategy: 'put', bucket: 'documents', path: 'u/d/a.pdf', signedUrl: 'https://s/x', token: 't',
+  tusEndpoint: 'https://s/tus', chunkSize: 10, expiresAt: null,
+};
+
+describe('createBackendApi (scripted fetch)', () => {
+  it('calls the function URL with a bearer token read afresh for every request, apikey and JSON', async () => {
+    const { calls, fetch } = scriptedFetch(
+      json(201, { documentId: 'doc-1', duplicate: false, upload: plan, features: { realtime: true, llamaParse: false } }),
+      json(200, { accepted: true }),
+    );
+    const api = createBackendApi(fakeClient('token-1', 'token-2'), { ...options, fetch });
+    const init = await api.initUpload(body, new AbortController().signal);
+    expect(init.documentId).to.equal('doc-1');
+    await api.reportProgress({ documentId: 'doc-1', bytesUploaded: 5 });
+
+    expect(calls.map((c) => [c.method, c.url])).to.deep.equal([
+      ['POST', 'https://ref.supabase.test/functions/v1/upload-handler'],
+      ['PUT', 'https://ref.supabase.test/functions/v1/upload-handler'],
+    ]);
+    expect(calls[0]!.headers).to.include({ authorization: 'Bearer token-1', apikey: 'anon-key', 'content-type': 'application/json' });
+    expect(calls[1]!.headers.authorization).to.equal('Bearer token-2');
+    expect(JSON.parse(calls[0]!.body!)).to.deep.equal(body);
+  });
+
+  it('sends the anon key as bearer when signed out, so the function answers auth_missing', async () => {
+    const { calls, fetch } = scriptedFetch(json(401, { error: { code: 'auth_missing', message: 'Sign in first.' } }));
+    const api = createBackendApi(fakeClient(null), { ...options, fetch });
+    const error = await api.getProgress('doc 1').catch((e: unknown) => e);
+    expect(calls[0]!.headers.authorization).to.equal('Bearer anon-key');
+    expect(calls[0]!.url).to.equal('https://ref.supabase.test/functions/v1/progress-tracker?documentId=doc%201');
+    expect(error).to.be.instanceOf(TransportError);
+    expect((error as TransportError).serverCode).to.equal('auth_missing');
+    expect((error as TransportError).retryable).to.equal(false);
+  });
+
+  it('keeps the server code and message, the status, the request and Retry-After (seconds or date)', async () => {
+    const now = Date.parse('2025-01-08T12:00:00Z');
+    const { fetch } = scriptedFetch(
+      json(503, { error: { code: 'database_unavailable', message: 'The database is unavailable; retry shortly.' } }, { 'retry-after': '2' }),
+      json(502, { error: { code: 'storage_unavailable', message: 'Storage did not sign.' } }, { 'retry-after': 'Wed, 08 Jan 2025 12:00:05 GMT' }),
+    );
+    const api = createBackendApi(fakeClient('t'), { ...options, fetch, now: () => now });
+    const first = (await api.initUpload(body, new AbortController().signal).catch((e: unknown) => e)) as TransportError;
+    expect(first).to.be.instanceOf(UploadError);
+    expect(first.message).to.equal('The database is unavailable; retry shortly.');
+    expect([first.code, first.status, first.retryable, first.serverCode, first.retryAfterMs]).to.deep.equal(['http', 503, true, 'database_unavailable', 2000]);
+    expect(first.request).to.deep.equal({ method: 'POST', url: 'https://ref.supabase.test/functions/v1/upload-handler' });
+    const second = (await api.initUpload(body, new AbortController().signal).catch((e: unknown) => e)) as TransportError;
+    expect([second.status, second.retryAfterMs]).to.deep.equal([502, 5000]);
+  });
+
+  it('turns a failed connection into a retryable network error, and an abort into a final one', async () => {
+    const { fetch } = scriptedFetch(new TypeError('Failed to fetch'));
+    const api = createBackendApi(fakeClient('t'), { ...options, fetch });
+    const offline = (await api.cancel('doc-1').catch((e: unknown) => e)) as TransportError;
+    expect([offline.code, offline.retryable]).to.deep.equal(['network', true]);
+    expect(offline.request?.method).to.equal('DELETE');
+
+    const controller = new AbortController();
+    const slow = scriptedFetch(() => {
+      controller.abort();
+      throw new DOMException('aborted', 'AbortError');
+    });
+    const aborting = createBackendApi(fakeClient('t'), { ...options, fetch: slow.fetch });
+    const aborted = (await aborting.initUpload(body, controller.signal).catch((e: unknown) => e)) as TransportError;
+    expect([aborted.code, aborted.retryable]).to.deep.equal(['aborted', false]);
+    const before = (await aborting.initUpload(body, controller.signal).catch((e: unknown) => e)) as TransportError;
+    expect(before.code).to.equal('aborted');
+    expect(slow.calls.length).to.equal(1);
+  });
+
+  it('refuses an answer that is not an upload plan instead of passing it on', async () => {
+    const { fetch } = scriptedFetch(json(201, { hello: 'world' }));
+    const api = createBackendApi(fakeClient('t'), { ...options, fetch });
+    const error = (await api.initUpload(body, new AbortController().signal).catch((e: unknown) => e)) as TransportError;
+    expect([error.code, error.retryable]).to.deep.equal(['http', false]);
+  });
+
+  it('says how to fix a client without a readable URL and key', () => {
+    expect(() => createBackendApi(fakeClient('t'))).to.throw(TypeError, /supabaseUrl/);
+  });
+});
+
+describe('createBackendApi (local stack)', () => {
+  it('uses a refreshed token on the very next request', async function () {
+    this.timeout(20_000);
+    const { supabase, userId } = await signedInClient();
+    const seen: string[] = [];
+    const api = createBackendApi(supabase, {
+      fetch: (input, init) => {
+        seen.push(new Headers(init?.headers).get('authorization') ?? '');
+        return fetch(input, init);
+      },
+    });
+    expect(await api.userId()).to.equal(userId);
+    const hash = crypto.randomUUID().replaceAll('-', '');
+    const init = await api.initUpload({ filename: 'r.txt', contentType: 'text/plain', fileSize: 5, fileHash: hash }, new AbortController().signal);
+    expect(init.duplicate).to.equal(false);
+    // Token claims are per second: wait so the refreshed token differs from the first.
+    await new Promise((r) => setTimeout(r, 1100));
+    const { data, error } = await supabase.auth.refreshSession();
+    expect(error).to.equal(null);
+    await api.reportProgress({ documentId: init.documentId, bytesUploaded: 2 });
+    const progress = await api.getProgress(init.documentId);
+    expect(progress.upload.bytesUploaded).to.equal(2);
+    expect(progress.status).to.equal('uploading');
+
+    expect(seen[1]).to.equal(`Bearer ${data.session!.access_token}`);
+    expect(seen[1]).not.to.equal(seen[0]);
+    await api.cancel(init.documentId);
+    expect((await api.getProgress(init.documentId)).status).to.equal('cancelled');
+  });
+
+  it('maps a 422 from upload-handler with the server code kept', async () => {
+    const { supabase } = await signedInClient();
+    const api = createBackendApi(supabase);
+    const error = (await api
+      .initUpload({ filename: 'a.pdf', contentType: 'application/pdf', fileSize: 10, fileHash: 'not-a-hash' }, new AbortController().signal)
+      .catch((e: unknown) => e)) as TransportError;
+    expect(error).to.be.instanceOf(TransportError);
+    expect([error.code, error.status, error.retryable]).to.deep.equal(['http', 422, false]);
+    expect(error.serverCode).to.be.oneOf(['hash_invalid', 'validation_failed']);
+    expect(error.request?.url).to.match(/\/functions\/v1\/upload-handler$/);
+  });
+});

@@ -1,0 +1,200 @@
+// The backend's HTTP API (supabase/functions/README.md) over plain fetch: we pass our own
+// AbortSignal, read error bodies and headers (Retry-After), and read the session afresh for
+// every request, so a token refreshed mid-upload is used by the very next call.
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { BackendApi, InitResult, ServerProgress } from '../interfaces.js';
+import type { UploadErrorRequest } from '../upload-error.js';
+import { parseRetryAfter } from './retry.js';
+import { abortedError, networkError, TransportError } from './transport-error.js';
+
+export interface BackendApiOptions {
+  /**
+   * The project URL, as given to `createClient`. Default: the client's own. supabase-js 2.119
+   * declares `supabaseUrl`, `supabaseKey` and `functionsUrl` `protected`; they have been plain
+   * instance fields since 2.0, so they are read at runtime, and these options exist for clients
+   * that do not have them (wrappers, proxies, other versions).
+   */
+  supabaseUrl?: string;
+  /** The project's anon/publishable key, sent as `apikey`. Default: the client's `supabaseKey`. */
+  supabaseKey?: string;
+  /** Base URL of the Edge Functions. Default: `<supabaseUrl>/functions/v1` (the client's `functionsUrl`). */
+  functionsUrl?: string;
+  fetch?: typeof fetch;
+  /** The clock for `Retry-After` dates; `Date.now` by default. */
+  now?: () => number;
+}
+
+/** Any supabase-js client, whatever its Database type. */
+export type AnySupabaseClient = SupabaseClient<any, any, any>;
+
+/** What supabase-js 2.x holds but declares `protected` (see {@link BackendApiOptions.supabaseUrl}). */
+interface ClientInternals {
+  supabaseUrl?: unknown;
+  supabaseKey?: unknown;
+  functionsUrl?: unknown;
+}
+
+const trimSlashes = (url: string) => url.replace(/\/+$/, '');
+
+function clientConfig(supabase: AnySupabaseClient, options: BackendApiOptions): { functionsUrl: string; anonKey: string } {
+  const internals = supabase as unknown as ClientInternals;
+  const clientFunctionsUrl =
+    internals.functionsUrl instanceof URL || typeof internals.functionsUrl === 'string' ? String(internals.functionsUrl) : undefined;
+  const clientUrl = typeof internals.supabaseUrl === 'string' ? internals.supabaseUrl : undefined;
+  const functionsUrl =
+    options.functionsUrl ??
+    (options.supabaseUrl !== undefined ? `${trimSlashes(options.supabaseUrl)}/functions/v1` : undefined) ??
+    clientFunctionsUrl ??
+    (clientUrl !== undefined ? `${trimSlashes(clientUrl)}/functions/v1` : undefined);
+  const anonKey = options.supabaseKey ?? (typeof internals.supabaseKey === 'string' ? internals.supabaseKey : undefined);
+  if (!functionsUrl || !anonKey) {
+    throw new TypeError('createBackendApi: cannot read the URL and key of this Supabase client; pass options.supabaseUrl and options.supabaseKey.');
+  }
+  return { functionsUrl: trimSlashes(functionsUrl), anonKey };
+}
+
+/** A BackendApi over `supabase`'s session, calling upload-handler and progress-tracker. */
+export function createBackendApi(supabase: AnySupabaseClient, options: BackendApiOptions = {}): BackendApi {
+  const { functionsUrl, anonKey } = clientConfig(supabase, options);
+  const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  const now = options.now ?? Date.now;
+
+  /** The access token right now; getSession refreshes it first when it is about to expire. */
+  async function accessToken(request: UploadErrorRequest): Promise<string> {
+    let result: Awaited<ReturnType<typeof supabase.auth.getSession>>;
+    try {
+      result = await supabase.auth.getSession();
+    } catch (cause) {
+      throw networkError(request, cause, 'Reading the session');
+    }
+    const { data, error } = result;
+    if (error) {
+      // A refresh that could not reach Auth is a blip; any other failure ended the session.
+      const offline = error.name === 'AuthRetryableFetchError';
+      throw new TransportError(
+        offline ? 'Refreshing the session failed: Auth could not be reached. It will be retried.' : `Your session ended (${error.message}); sign in again, then retry.`,
+        { code: offline ? 'network' : 'http', request, ...(offline ? {} : { status: 401 }), serverCode: error.code, cause: error },
+      );
+    }
+    // Signed out: send the anon key, as supabase-js does, and let the function answer 401 auth_missing.
+    return data.session?.access_token ?? anonKey;
+  }
+
+  async function call(method: string, name: string, query: string, body: unknown, signal: AbortSignal | undefined, what: string): Promise<unknown> {
+    const url = `${functionsUrl}/${name}${query}`;
+    const request = { method, url };
+    if (signal?.aborted) throw abortedError(request, signal.reason);
+    const token = await accessToken(request);
+    if (signal?.aborted) throw abortedError(request, signal.reason);
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, apikey: anonKey };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetchImpl(url, {
+        method,
+        headers,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal ? { signal } : {}),
+      });
+      text = await response.text();
+    } catch (cause) {
+      if (signal?.aborted) throw abortedError(request, signal.reason);
+      throw networkError(request, cause, what);
+    }
+    if (signal?.aborted) throw abortedError(request, signal.reason);
+    if (!response.ok) throw backendError(response, text, request, what, now());
+    try {
+      return text === '' ? undefined : (JSON.parse(text) as unknown);
+    } catch (cause) {
+      throw unexpected(request, response.status, text, what, cause);
+    }
+  }
+
+  return {
+    async initUpload(body, signal) {
+      const answer = await call('POST', 'upload-handler', '', body, signal, 'Starting the upload');
+      if (!isInitResult(answer)) throw unexpected({ method: 'POST', url: `${functionsUrl}/upload-handler` }, 200, JSON.stringify(answer), 'Starting the upload');
+      return answer;
+    },
+    async reportProgress(body, signal) {
+      await call('PUT', 'upload-handler', '', body, signal, 'Reporting progress');
+    },
+    async getProgress(documentId, signal) {
+      // progress-tracker's GET: the same progress answer as upload-handler's, without the document.
+      const answer = await call('GET', 'progress-tracker', `?documentId=${encodeURIComponent(documentId)}`, undefined, signal, 'Reading progress');
+      return toServerProgress(answer);
+    },
+    async cancel(documentId) {
+      await call('DELETE', 'upload-handler', `?documentId=${encodeURIComponent(documentId)}`, undefined, undefined, 'Cancelling the upload');
+    },
+    async userId() {
+      try {
+        const { data } = await supabase.auth.getSession();
+        return data.session?.user.id;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+/** `{ error: { code, message } }` (the functions' one error shape) as a TransportError. */
+function backendError(response: Response, text: string, request: UploadErrorRequest, what: string, now: number): TransportError {
+  let serverCode: string | undefined;
+  let serverMessage: string | undefined;
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    if (typeof parsed?.error?.code === 'string') serverCode = parsed.error.code;
+    if (typeof parsed?.error?.message === 'string') serverMessage = parsed.error.message;
+  } catch {
+    // Not ours (a gateway's HTML page): status only.
+  }
+  const status = response.status;
+  return new TransportError(serverMessage ?? `${what} failed with ${status}${status >= 500 || status === 429 || status === 408 ? '; it will be retried' : ''}.`, {
+    code: 'http',
+    request,
+    status,
+    serverCode,
+    retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), now),
+    responseBody: text,
+  });
+}
+
+function unexpected(request: UploadErrorRequest, status: number, text: string, what: string, cause?: unknown): TransportError {
+  return new TransportError(`${what}: the backend answered with something other than what it documents. Check that the functions are deployed.`, {
+    code: 'http',
+    request,
+    status,
+    retryable: false,
+    responseBody: text,
+    ...(cause === undefined ? {} : { cause }),
+  });
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+function isInitResult(value: unknown): value is InitResult {
+  if (!isObject(value) || typeof value.documentId !== 'string' || typeof value.duplicate !== 'boolean') return false;
+  const upload = value.upload;
+  if (upload === undefined) return value.duplicate;
+  return isObject(upload) && (upload.strategy === 'put' || upload.strategy === 'tus') && typeof upload.token === 'string' && typeof upload.path === 'string';
+}
+
+function toServerProgress(value: unknown): ServerProgress {
+  const v = isObject(value) ? value : {};
+  const upload = isObject(v.upload) ? v.upload : {};
+  const processing = isObject(v.processing) ? v.processing : {};
+  const error = isObject(v.error) ? v.error : null;
+  const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
+  return {
+    documentId: String(v.documentId ?? ''),
+    status: v.status as ServerProgress['status'],
+    stage: String(v.stage ?? ''),
+    processing: { stage: typeof processing.stage === 'string' ? processing.stage : null, progress: num(processing.progress) },
+    upload: { bytesUploaded: num(upload.bytesUploaded), totalBytes: num(upload.totalBytes), progress: num(upload.progress) },
+    etaSeconds: typeof v.etaSeconds === 'number' ? v.etaSeconds : null,
+    stuck: v.stuck === true,
+    error: error ? { code: String(error.code ?? ''), message: typeof error.message === 'string' ? error.message : null } : null,
+  };
+}

@@ -1,0 +1,314 @@
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { runFileTask, type TaskContext } from './file-task.js';
+import { createDefaultHasher } from './hashing/index.js';
+import type { BackendApi, Features, Hasher, ProgressFeed, ResumeStore, Transport } from './interfaces.js';
+import { IndexedDbResumeStore } from './persistence/indexeddb-resume-store.js';
+import { type Action, emptySnapshot, newFileState, reduce } from './reducer.js';
+import { createProgressFeed } from './server-progress/combined-feed.js';
+import { Subscribable } from './subscribable.js';
+import { createBackendApi } from './transport/backend-api.js';
+import { createDefaultTransport } from './transport/index.js';
+import type { UploaderSnapshot, UploadFileState } from './types.js';
+import { TERMINAL_STATUSES } from './types.js';
+import { UploadError } from './upload-error.js';
+import { type UploaderEventListener, UploaderEvents, type UploaderEventType } from './uploader-events.js';
+import { resolveOptions, type ResolvedOptions, type UploaderOptions } from './uploader-options.js';
+import { filesFromDataTransfer, filesFromInput } from './validation/data-transfer.js';
+import { rejectionError, validateFiles } from './validation/validate.js';
+
+/** What `addFiles` takes: a file, several, a FileList, or a drop's DataTransfer (folders walked). */
+export type FilesInput = File | Blob | FileList | readonly (File | Blob)[] | DataTransfer;
+
+/**
+ * The upload store shared by the element and the React bindings. `getSnapshot()` is immutable
+ * and keeps its identity until something changes; `subscribe()` returns an unsubscribe. All
+ * state changes go through one reducer; requests, workers and timers live beside it.
+ */
+export class Uploader extends Subscribable<() => void> {
+  #state: UploaderSnapshot = emptySnapshot;
+  #options: ResolvedOptions;
+  readonly #raw: UploaderOptions;
+  readonly #events = new UploaderEvents();
+  readonly #blobs = new Map<string, Blob>();
+  readonly #running = new Map<string, AbortController>();
+  #supabase: SupabaseClient | undefined;
+  #api: BackendApi | undefined;
+  #transport: Transport | undefined;
+  #hasher: Hasher | undefined;
+  #store: ResumeStore | undefined;
+  #feed: Promise<ProgressFeed> | undefined;
+  #destroyed = false;
+  #notifyPending = false;
+  #wasBusy = false;
+  #nextId = 0;
+
+  constructor(options: UploaderOptions = {}) {
+    super();
+    this.#raw = { ...options };
+    this.#options = resolveOptions(options);
+    this.getSnapshot = this.getSnapshot.bind(this);
+  }
+
+  getSnapshot(): UploaderSnapshot {
+    return this.#state;
+  }
+
+  get options(): Readonly<ResolvedOptions> {
+    return this.#options;
+  }
+
+  on<K extends UploaderEventType>(type: K, listener: UploaderEventListener<K>): () => void {
+    return this.#events.on(type, listener);
+  }
+
+  /** Add files; invalid ones are kept as failed with a `rejection` (and `file-rejected`). */
+  async addFiles(input: FilesInput): Promise<readonly UploadFileState[]> {
+    if (this.#destroyed) return [];
+    const entries = isDataTransfer(input) ? await filesFromDataTransfer(input) : filesFromInput(input as File | Blob | FileList | File[]);
+    if (this.#destroyed || entries.length === 0) return [];
+    const now = this.#now();
+    const states = entries.map(({ file, relativePath }) => {
+      const id = `f${++this.#nextId}-${Math.random().toString(36).slice(2, 8)}`;
+      this.#blobs.set(id, file);
+      return newFileState({ id, name: file.name, size: file.size, type: file.type, relativePath, addedAt: now });
+    });
+    this.#dispatch({ type: 'added', files: states });
+    for (const s of states) this.#dispatch({ type: 'validating', id: s.id });
+    const live = this.#state.files.filter((f) => !states.some((s) => s.id === f.id) && !['failed', 'cancelled'].includes(f.status));
+    const results = await validateFiles(entries.map((e) => e.file), this.#options, {
+      existingCount: live.length,
+      existingTotalSize: live.reduce((n, f) => n + f.size, 0),
+    });
+    if (this.#destroyed) return [];
+    states.forEach((s, i) => {
+      const reason = results[i];
+      if (reason) {
+        const error = rejectionError(reason, s.id, s.name);
+        this.#dispatch({ type: 'rejected', id: s.id, rejection: reason, error });
+        const file = this.#file(s.id);
+        if (file) this.#events.emit('file-rejected', { file, reason, error });
+        this.#blobs.delete(s.id);
+      } else {
+        this.#dispatch({ type: 'validated', id: s.id });
+        const file = this.#file(s.id);
+        if (file) this.#events.emit('file-added', { file });
+      }
+    });
+    if (this.#options.autoUpload) this.#pump();
+    return states.map((s) => this.#file(s.id)).filter((f): f is UploadFileState => f !== undefined);
+  }
+
+  /** Start queued files (all, or one): needed when `autoUpload` is false. */
+  start(id?: string): void {
+    for (const f of this.#select(id)) if (f.status === 'queued') this.#manual.add(f.id);
+    this.#pump(true);
+  }
+
+  pause(id?: string): void {
+    for (const f of this.#select(id)) {
+      if (TERMINAL_STATUSES.includes(f.status) || f.status === 'paused') continue;
+      this.#dispatch({ type: 'paused', id: f.id });
+      this.#abort(f.id);
+    }
+    this.#pump();
+  }
+
+  resume(id?: string): void {
+    for (const f of this.#select(id)) if (f.status === 'paused') this.#dispatch({ type: 'resumed', id: f.id });
+    this.#pump(true);
+  }
+
+  cancel(id?: string): void {
+    for (const f of this.#select(id)) {
+      if (TERMINAL_STATUSES.includes(f.status)) continue;
+      this.#dispatch({ type: 'cancelled', id: f.id });
+      this.#abort(f.id);
+      if (f.documentId && (f.status === 'uploading' || f.resumeStatus === 'uploading' || f.status === 'initializing')) {
+        // Tell the server (best effort): the document stops counting as a live upload.
+        this.#ensureApi().cancel(f.documentId).catch(() => {});
+      }
+    }
+    this.#pump();
+    this.#checkAllComplete();
+  }
+
+  /** Try failed or cancelled files again (not files refused by validation). */
+  retry(id?: string): void {
+    for (const f of this.#select(id)) {
+      this.#dispatch({ type: 'reset', id: f.id });
+      if (this.#file(f.id)?.status === 'queued') this.#manual.add(f.id);
+    }
+    this.#pump(true);
+  }
+
+  remove(id?: string): void {
+    for (const f of this.#select(id)) {
+      if (!TERMINAL_STATUSES.includes(f.status)) this.cancel(f.id);
+      this.#blobs.delete(f.id);
+      this.#dispatch({ type: 'removed', id: f.id });
+    }
+  }
+
+  setOptions(options: UploaderOptions): void {
+    Object.assign(this.#raw, options);
+    this.#options = resolveOptions(options, this.#options);
+    this.#pump();
+  }
+
+  /** Abort everything and release resources; no callback runs after this. */
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    for (const controller of this.#running.values()) controller.abort();
+    this.#running.clear();
+    this.#events.clear();
+    const hasher = this.#hasher as (Hasher & { terminate?: () => void }) | undefined;
+    hasher?.terminate?.();
+    void this.#feed?.then((f) => (f as ProgressFeed & { close?: () => void }).close?.()).catch(() => {});
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  readonly #manual = new Set<string>();
+
+  #now(): number {
+    return this.#raw.now?.() ?? Date.now();
+  }
+
+  #file(id: string): UploadFileState | undefined {
+    return this.#state.files.find((f) => f.id === id);
+  }
+
+  #select(id?: string): UploadFileState[] {
+    return id === undefined ? [...this.#state.files] : this.#state.files.filter((f) => f.id === id);
+  }
+
+  #dispatch(action: Action): void {
+    if (this.#destroyed) return;
+    const next = reduce(this.#state, action);
+    if (next === this.#state) return;
+    this.#state = next;
+    this.#scheduleNotify();
+    if (action.type === 'completed' || action.type === 'failed' || action.type === 'duplicate' || action.type === 'cancelled' || action.type === 'rejected') {
+      if (action.type === 'failed') {
+        const file = this.#file(action.id);
+        if (file) this.#events.emit('upload-error', { file, error: action.error });
+      }
+      this.#checkAllComplete();
+    }
+  }
+
+  #checkAllComplete(): void {
+    const files = this.#state.files;
+    const settled = files.length > 0 && files.every((f) => TERMINAL_STATUSES.includes(f.status));
+    if (settled && this.#wasBusy) {
+      this.#wasBusy = false;
+      this.#events.emit('all-complete', { files });
+    }
+  }
+
+  #scheduleNotify(): void {
+    if (this.#options.notify === 'sync') {
+      this.notify((l) => l());
+      return;
+    }
+    if (this.#notifyPending) return;
+    this.#notifyPending = true;
+    const flush = () => {
+      if (!this.#notifyPending) return;
+      this.#notifyPending = false;
+      if (!this.#destroyed) this.notify((l) => l());
+    };
+    // One notification per frame; a hidden tab gets no frames, so a timer backs it up.
+    if (typeof requestAnimationFrame === 'function') requestAnimationFrame(flush);
+    setTimeout(flush, 100);
+  }
+
+  #abort(id: string): void {
+    this.#running.get(id)?.abort();
+    this.#running.delete(id);
+  }
+
+  #pump(manual = false): void {
+    if (this.#destroyed) return;
+    for (const f of this.#state.files) {
+      if (this.#running.size >= this.#options.concurrency) break;
+      if (this.#running.has(f.id)) continue;
+      const startable = f.status === 'queued' || (manual && (f.status === 'uploading' || f.status === 'hashing' || f.status === 'initializing'));
+      if (!startable) continue;
+      if (!this.#options.autoUpload && !this.#manual.has(f.id)) continue;
+      this.#launch(f.id);
+    }
+  }
+
+  #launch(id: string): void {
+    const blob = this.#blobs.get(id);
+    if (!blob) return;
+    const controller = new AbortController();
+    this.#running.set(id, controller);
+    this.#wasBusy = true;
+    runFileTask(this.#context(), id, blob, controller.signal)
+      .catch((error: unknown) => {
+        if (controller.signal.aborted || this.#destroyed) return;
+        const uploadError = error instanceof UploadError ? error : new UploadError(String(error), { code: 'network', fileId: id, cause: error });
+        this.#dispatch({ type: 'failed', id, error: uploadError });
+      })
+      .finally(() => {
+        if (this.#running.get(id) === controller) this.#running.delete(id);
+        this.#manual.delete(id);
+        this.#pump();
+      });
+  }
+
+  #context(): TaskContext {
+    return {
+      options: this.#options,
+      api: this.#ensureApi(),
+      transport: (this.#transport ??= this.#raw.transport ?? createDefaultTransport()),
+      hasher: (this.#hasher ??= this.#raw.hasher ?? createDefaultHasher()),
+      store: (this.#store ??= this.#raw.resumeStore ?? new IndexedDbResumeStore()),
+      feed: (features) => this.#ensureFeed(features),
+      now: () => this.#now(),
+      random: () => this.#raw.random?.() ?? Math.random(),
+      dispatch: (action) => this.#dispatch(action),
+      emit: (type, detail) => {
+        if (!this.#destroyed) this.#events.emit(type, detail);
+      },
+      file: (id) => this.#file(id),
+    };
+  }
+
+  #ensureSupabase(): SupabaseClient {
+    if (this.#supabase) return this.#supabase;
+    if (this.#raw.supabase) return (this.#supabase = this.#raw.supabase);
+    if (!this.#raw.supabaseUrl || !this.#raw.supabaseKey) {
+      throw new UploadError('Give the uploader a Supabase client (supabase) or supabaseUrl and supabaseKey.', { code: 'network', retryable: false });
+    }
+    return (this.#supabase = createClient(this.#raw.supabaseUrl, this.#raw.supabaseKey));
+  }
+
+  #ensureApi(): BackendApi {
+    if (this.#api) return this.#api;
+    if (this.#raw.api) return (this.#api = this.#raw.api);
+    const supabase = this.#ensureSupabase();
+    return (this.#api = createBackendApi(supabase, {
+      ...(this.#raw.supabaseUrl ? { supabaseUrl: this.#raw.supabaseUrl } : {}),
+      ...(this.#raw.supabaseKey ? { supabaseKey: this.#raw.supabaseKey } : {}),
+    }));
+  }
+
+  #ensureFeed(features: Features): Promise<ProgressFeed> {
+    this.#feed ??= (async () => {
+      const api = this.#ensureApi();
+      const userId = (await api.userId()) ?? 'anonymous';
+      const realtime = this.#options.realtime && features.realtime;
+      if (this.#raw.progressFeed) return this.#raw.progressFeed({ userId, realtime });
+      return createProgressFeed({ supabase: this.#ensureSupabase(), api, userId, realtime });
+    })();
+    return this.#feed;
+  }
+}
+
+function isDataTransfer(input: unknown): input is DataTransfer {
+  return typeof DataTransfer !== 'undefined' && input instanceof DataTransfer;
+}
