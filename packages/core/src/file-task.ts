@@ -90,9 +90,9 @@ export async function runFileTask(ctx: TaskContext, id: string, blob: Blob, sign
       check();
       if (result.duplicate && !result.upload) {
         ctx.dispatch({ type: 'duplicate', id, documentId: result.documentId, at: ctx.now() });
-        await ctx.store.delete(key);
         const file = state();
         if (file) ctx.emit('upload-complete', { file, documentId: result.documentId, duplicate: true });
+        await ctx.store.delete(key);
         return;
       }
       plan = result.upload!;
@@ -125,9 +125,9 @@ export async function runFileTask(ctx: TaskContext, id: string, blob: Blob, sign
   // 4. Every byte is stored.
   const documentId = result.documentId;
   ctx.dispatch({ type: 'uploaded', id });
-  await ctx.store.delete(key);
   const uploaded = state();
   if (uploaded) ctx.emit('upload-complete', { file: uploaded, documentId, duplicate: false });
+  await ctx.store.delete(key);
   // The last report always goes out (the server throttles rows but keeps the final one).
   void ctx.api.reportProgress({ documentId, bytesUploaded: blob.size }).catch(() => {});
 

@@ -194,7 +194,11 @@ export class Uploader extends Subscribable<() => void> {
         const file = this.#file(action.id);
         if (file) this.#events.emit('upload-error', { file, error: action.error });
       }
-      this.#checkAllComplete();
+      // After the moment's own event (upload-complete, processing-complete), which the task
+      // emits right after this dispatch.
+      queueMicrotask(() => {
+        if (!this.#destroyed) this.#checkAllComplete();
+      });
     }
   }
 

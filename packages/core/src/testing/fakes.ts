@@ -1,0 +1,128 @@
+// Scripted stand-ins for the Uploader's I/O, for unit tests of the store's behaviour (the
+// integration tests use the real local stack instead).
+import type {
+  BackendApi, Hasher, InitResult, ProgressEvent, ProgressFeed, ServerProgress, Transport, TransferOptions, UploadPlan,
+} from '../interfaces.js';
+import { MemoryResumeStore } from '../persistence/indexeddb-resume-store.js';
+import { UploadError } from '../upload-error.js';
+import type { UploaderOptions } from '../uploader-options.js';
+
+export const plan = (over: Partial<UploadPlan> = {}): UploadPlan => ({
+  strategy: 'tus',
+  bucket: 'documents',
+  path: 'u/d/file.pdf',
+  signedUrl: 'http://storage.invalid/sign',
+  token: 'token',
+  tusEndpoint: 'http://storage.invalid/tus',
+  chunkSize: 6 * 1024 * 1024,
+  expiresAt: null,
+  ...over,
+});
+
+export class FakeApi implements BackendApi {
+  inits: { filename: string; contentType: string; fileSize: number; fileHash: string }[] = [];
+  reports: { documentId: string; bytesUploaded: number }[] = [];
+  cancelled: string[] = [];
+  /** Answers for initUpload, used in order (the last one repeats). */
+  answers: (InitResult | UploadError)[] = [];
+  #n = 0;
+
+  async initUpload(body: FakeApi['inits'][number]): Promise<InitResult> {
+    this.inits.push(body);
+    const answer = this.answers[Math.min(this.#n++, this.answers.length - 1)] ?? {
+      duplicate: false, documentId: `doc-${body.fileHash}`, upload: plan(), features: { realtime: true, llamaParse: false },
+    };
+    if (answer instanceof UploadError) throw answer;
+    return answer;
+  }
+  async reportProgress(body: { documentId: string; bytesUploaded: number }): Promise<void> {
+    this.reports.push(body);
+  }
+  async getProgress(documentId: string): Promise<ServerProgress> {
+    throw new UploadError(`no progress for ${documentId} in this fake`, { code: 'network' });
+  }
+  async cancel(documentId: string): Promise<void> {
+    this.cancelled.push(documentId);
+  }
+  async userId(): Promise<string> {
+    return 'user-1';
+  }
+}
+
+/** A transport whose sends are driven by the test: `script` decides what each send does. */
+export class FakeTransport implements Transport {
+  sends: { plan: UploadPlan; options: TransferOptions }[] = [];
+  script: ((n: number, options: TransferOptions, size: number) => Promise<void>)[] = [];
+
+  async send(file: Blob, p: UploadPlan, options: TransferOptions) {
+    const n = this.sends.length;
+    this.sends.push({ plan: p, options });
+    const step = this.script[n] ?? completeSend;
+    await step(n, options, file.size);
+    return { uploadUrl: undefined };
+  }
+}
+
+/** Report a few progress steps, then finish. */
+export const completeSend = async (_n: number, options: TransferOptions, size: number) => {
+  options.onUploadUrl?.('http://storage.invalid/tus/upload-1');
+  for (const part of [0.25, 0.5, 1]) {
+    await Promise.resolve();
+    if (options.signal.aborted) throw new UploadError('stopped', { code: 'aborted' });
+    options.onProgress(Math.round(size * part));
+  }
+};
+
+/** Hang until aborted (to test pause, cancel, concurrency). */
+export const hangingSend = (_n: number, options: TransferOptions) =>
+  new Promise<void>((_resolve, reject) => {
+    options.onProgress(1);
+    options.signal.addEventListener('abort', () => reject(new UploadError('stopped', { code: 'aborted' })), { once: true });
+  });
+
+export const failingSend = (error: UploadError) => async () => {
+  throw error;
+};
+
+export const fakeHasher: Hasher = {
+  async hash(file, { onProgress }) {
+    onProgress?.(1);
+    const text = await file.slice(0, 64).text();
+    return [...text].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, file.size).toString(16).padStart(32, '0').slice(-32);
+  },
+};
+
+/** A progress feed the test pushes events into. */
+export class FakeFeed implements ProgressFeed {
+  listeners = new Map<string, (e: ProgressEvent) => void>();
+  follow(documentId: string, listener: (e: ProgressEvent) => void) {
+    this.listeners.set(documentId, listener);
+    return () => void this.listeners.delete(documentId);
+  }
+  push(documentId: string, status: ProgressEvent['status'], progress = 0, error?: ProgressEvent['error']) {
+    this.listeners.get(documentId)?.({ documentId, status, progress, etaSeconds: undefined, stuck: false, error });
+  }
+}
+
+export function fakeOptions(over: Partial<UploaderOptions> = {}) {
+  const api = new FakeApi();
+  const transport = new FakeTransport();
+  const feed = new FakeFeed();
+  const resumeStore = new MemoryResumeStore();
+  const options: UploaderOptions = {
+    api, transport, hasher: fakeHasher, resumeStore, progressFeed: () => feed, notify: 'sync', random: () => 0,
+    ...over,
+  };
+  return { api, transport, feed, resumeStore, options };
+}
+
+export const textFile = (name = 'notes.txt', content = 'hello world, these are my notes') => new File([content], name, { type: 'text/plain' });
+
+/** Wait until `check()` is truthy (microtasks and short timers), or fail. */
+export async function until(check: () => unknown, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

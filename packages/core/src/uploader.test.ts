@@ -1,0 +1,222 @@
+import { expect } from '@open-wc/testing';
+import { UploadError } from './upload-error.js';
+import { Uploader } from './uploader.js';
+import type { UploaderEventType } from './uploader-events.js';
+import {
+  completeSend, failingSend, fakeOptions, hangingSend, plan, textFile, until,
+} from './testing/fakes.js';
+
+function record(uploader: Uploader) {
+  const events: string[] = [];
+  const types: UploaderEventType[] = ['file-added', 'file-rejected', 'upload-start', 'upload-complete', 'upload-error', 'processing-progress', 'processing-complete', 'all-complete'];
+  for (const t of types) uploader.on(t, () => events.push(t));
+  return events;
+}
+
+describe('Uploader (scripted I/O)', () => {
+  it('takes a file from queued to completed, with events in order and the server told the last byte', async () => {
+    const { options, api, feed } = fakeOptions();
+    const uploader = new Uploader(options);
+    const events = record(uploader);
+    const seen = new Set<string>();
+    uploader.subscribe(() => seen.add(uploader.getSnapshot().files[0]?.status ?? ''));
+    const [file] = await uploader.addFiles(textFile());
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploaded');
+    const documentId = uploader.getSnapshot().files[0]!.documentId!;
+    await until(() => feed.listeners.has(documentId));
+    feed.push(documentId, 'processing', 50);
+    feed.push(documentId, 'completed', 100);
+    await until(() => uploader.getSnapshot().files[0]?.status === 'completed');
+    expect([...seen]).to.include.members(['queued', 'hashing', 'initializing', 'uploading', 'uploaded', 'processing', 'completed']);
+    expect(events, JSON.stringify(events)).to.deep.equal(['file-added', 'upload-start', 'upload-complete', 'processing-progress', 'processing-complete', 'all-complete']);
+    expect(api.inits[0]).to.deep.include({ filename: 'notes.txt', contentType: 'text/plain', fileSize: file!.size });
+    expect(api.reports.at(-1)).to.deep.equal({ documentId, bytesUploaded: file!.size });
+    expect(uploader.getSnapshot().totals).to.include({ completed: 1, progress: 1 });
+  });
+
+  it('a duplicate completes at once and sends no bytes', async () => {
+    const { options, api, transport } = fakeOptions();
+    api.answers = [{ duplicate: true, documentId: 'old-doc', document: {} as never, features: { realtime: true, llamaParse: false } }];
+    const uploader = new Uploader(options);
+    const events = record(uploader);
+    await uploader.addFiles(textFile());
+    await until(() => uploader.getSnapshot().files[0]?.status === 'duplicate');
+    expect(transport.sends).to.have.length(0);
+    expect(uploader.getSnapshot().files[0]).to.include({ duplicateOf: 'old-doc', bytesSent: 0 });
+    expect(events, JSON.stringify(events)).to.deep.equal(['file-added', 'upload-complete', 'all-complete']);
+  });
+
+  it('retries transient failures with backoff, then succeeds', async () => {
+    const { options, transport } = fakeOptions();
+    transport.script = [failingSend(new UploadError('offline', { code: 'network' })), completeSend];
+    const uploader = new Uploader(options);
+    const statuses: string[] = [];
+    uploader.subscribe(() => statuses.push(uploader.getSnapshot().files[0]!.status));
+    await uploader.addFiles(textFile());
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploaded', 5000);
+    expect(statuses).to.include('retrying');
+    expect(transport.sends).to.have.length(2);
+  });
+
+  it('asks for a new plan when the token expired, and resumes from the persisted upload URL', async () => {
+    const { options, api, transport } = fakeOptions();
+    const expired = Object.assign(new UploadError('expired', { code: 'http', status: 400, retryable: false }), { tokenExpired: true });
+    transport.script = [
+      async (_n, o, size) => {
+        o.onUploadUrl?.('http://storage.invalid/tus/abc');
+        o.onProgress(size / 2);
+        throw expired;
+      },
+      completeSend,
+    ];
+    const uploader = new Uploader(options);
+    await uploader.addFiles(textFile());
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploaded');
+    expect(api.inits).to.have.length(2);
+    expect(transport.sends[1]!.options.resumeUrl).to.equal('http://storage.invalid/tus/abc');
+  });
+
+  it('fails for good on a non-retryable error and says why', async () => {
+    const { options, transport } = fakeOptions();
+    transport.script = [failingSend(new UploadError('too big for the bucket', { code: 'http', status: 413 }))];
+    const uploader = new Uploader(options);
+    const errors: UploadError[] = [];
+    uploader.on('upload-error', ({ error }) => errors.push(error));
+    await uploader.addFiles(textFile());
+    await until(() => uploader.getSnapshot().files[0]?.status === 'failed');
+    expect(errors[0]?.status).to.equal(413);
+    expect(uploader.getSnapshot().files[0]!.error).to.equal(errors[0]);
+    expect(transport.sends).to.have.length(1);
+  });
+
+  it('rejects invalid files before any request', async () => {
+    const { options, api } = fakeOptions({ maxFileSize: 10 });
+    const uploader = new Uploader(options);
+    const events = record(uploader);
+    await uploader.addFiles(textFile('big.txt', 'x'.repeat(100)));
+    const [file] = uploader.getSnapshot().files;
+    expect(file!.status).to.equal('failed');
+    expect(file!.rejection).to.deep.include({ code: 'file-too-large', maxSize: 10, size: 100 });
+    expect(file!.error?.code).to.equal('file-too-large');
+    expect(events).to.deep.equal(['file-rejected']);
+    expect(api.inits).to.have.length(0);
+  });
+
+  it('pauses (aborting the transfer) and resumes where the server is', async () => {
+    const { options, transport } = fakeOptions();
+    transport.script = [hangingSend, completeSend];
+    const uploader = new Uploader(options);
+    await uploader.addFiles(textFile());
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploading');
+    const { id } = uploader.getSnapshot().files[0]!;
+    uploader.pause(id);
+    expect(uploader.getSnapshot().files[0]!.status).to.equal('paused');
+    await until(() => transport.sends[0]!.options.signal.aborted);
+    uploader.resume(id);
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploaded');
+    expect(transport.sends).to.have.length(2);
+    expect(transport.sends[1]!.options.resumeUrl).to.equal(undefined, 'the hanging send never got an upload URL');
+  });
+
+  it('cancel is final: the request is aborted, the server told, no event afterwards', async () => {
+    const { options, transport, api } = fakeOptions();
+    transport.script = [hangingSend];
+    const uploader = new Uploader(options);
+    const events = record(uploader);
+    await uploader.addFiles(textFile());
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploading');
+    uploader.cancel();
+    expect(uploader.getSnapshot().files[0]!.status).to.equal('cancelled');
+    await until(() => api.cancelled.length === 1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(events).to.deep.equal(['file-added', 'upload-start', 'all-complete']);
+    uploader.retry();
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploaded');
+  });
+
+  it('runs at most `concurrency` transfers at once', async () => {
+    const { options, transport } = fakeOptions({ concurrency: 2 });
+    transport.script = [hangingSend, hangingSend, hangingSend, hangingSend];
+    const uploader = new Uploader(options);
+    await uploader.addFiles([textFile('a.txt', 'aaaa aaaa'), textFile('b.txt', 'bbbb bbbb'), textFile('c.txt', 'cccc cccc')]);
+    await until(() => transport.sends.length === 2);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(transport.sends).to.have.length(2);
+    expect(uploader.getSnapshot().files.map((f) => f.status)).to.deep.equal(['uploading', 'uploading', 'queued']);
+    uploader.cancel(uploader.getSnapshot().files[0]!.id);
+    await until(() => transport.sends.length === 3);
+    uploader.destroy();
+  });
+
+  it('waits for start() when autoUpload is off', async () => {
+    const { options, api } = fakeOptions({ autoUpload: false });
+    const uploader = new Uploader(options);
+    await uploader.addFiles(textFile());
+    await new Promise((r) => setTimeout(r, 20));
+    expect(api.inits).to.have.length(0);
+    expect(uploader.getSnapshot().files[0]!.status).to.equal('queued');
+    uploader.start();
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploaded');
+  });
+
+  it('destroy aborts everything and nothing is called back afterwards', async () => {
+    const { options, transport } = fakeOptions();
+    transport.script = [hangingSend];
+    const uploader = new Uploader(options);
+    let notified = 0;
+    let events = 0;
+    await uploader.addFiles(textFile());
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploading');
+    uploader.subscribe(() => notified++);
+    uploader.on('upload-error', () => events++);
+    const before = uploader.getSnapshot();
+    uploader.destroy();
+    await until(() => transport.sends[0]!.options.signal.aborted);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(notified).to.equal(0);
+    expect(events).to.equal(0);
+    expect(uploader.getSnapshot()).to.equal(before);
+    expect(await uploader.addFiles(textFile())).to.deep.equal([]);
+  });
+
+  it('coalesces notifications to one per frame by default', async () => {
+    const count = async (notify: 'frame' | 'sync') => {
+      const uploader = new Uploader(fakeOptions({ notify, autoUpload: false }).options);
+      let calls = 0;
+      uploader.subscribe(() => calls++);
+      await uploader.addFiles([textFile('a.txt'), textFile('b.txt'), textFile('c.txt')]);
+      await new Promise((r) => requestAnimationFrame(() => r(undefined)));
+      await new Promise((r) => setTimeout(r, 120));
+      expect(uploader.getSnapshot().files.map((f) => f.status)).to.deep.equal(['queued', 'queued', 'queued']);
+      return calls;
+    };
+    const sync = await count('sync');
+    const framed = await count('frame');
+    expect(sync).to.equal(7, 'added, then validating and validated for each file');
+    expect(framed).to.be.within(1, 3);
+  });
+
+  it('a processing failure from the server fails the file with the server\'s message', async () => {
+    const { options, feed } = fakeOptions();
+    const uploader = new Uploader(options);
+    await uploader.addFiles(textFile());
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploaded');
+    const documentId = uploader.getSnapshot().files[0]!.documentId!;
+    await until(() => feed.listeners.has(documentId));
+    feed.push(documentId, 'parsing', 10);
+    feed.push(documentId, 'failed', 0, { code: 'parse_failed', message: 'The PDF is password protected.' });
+    await until(() => uploader.getSnapshot().files[0]?.status === 'failed');
+    const { error } = uploader.getSnapshot().files[0]!;
+    expect(error?.code).to.equal('processing-failed');
+    expect(error?.message).to.equal('The PDF is password protected.');
+  });
+
+  it('uses the chunk size option and keeps the plan otherwise', async () => {
+    const { options, transport } = fakeOptions({ chunkSize: 8 * 1024 * 1024 });
+    const uploader = new Uploader(options);
+    await uploader.addFiles(textFile());
+    await until(() => transport.sends.length === 1);
+    expect(transport.sends[0]!.plan).to.deep.equal({ ...plan(), chunkSize: 8 * 1024 * 1024 });
+    expect(() => uploader.setOptions({ chunkSize: 1024 })).to.throw(RangeError);
+  });
+});
