@@ -9,6 +9,27 @@ describe('createDefaultHasher', () => {
     (hasher as WorkerHasher).terminate();
   });
 
+  it('really hashes in the worker it ships (hash-worker.js next to the module), not the fallback', async () => {
+    const RealWorker = globalThis.Worker;
+    const created: string[] = [];
+    globalThis.Worker = class extends RealWorker {
+      constructor(url: string | URL, options?: WorkerOptions) {
+        super(url, options);
+        created.push(String(url));
+        this.addEventListener('error', () => created.push('error'));
+      }
+    };
+    try {
+      const hasher = createDefaultHasher() as WorkerHasher;
+      expect(await hasher.hash(new Blob(['hello']), { signal: new AbortController().signal })).to.equal('5d41402abc4b2a76b9719d911017c592');
+      hasher.terminate();
+    } finally {
+      globalThis.Worker = RealWorker;
+    }
+    expect(created).to.have.length(1);
+    expect(created[0]).to.match(/\/hash-worker\.js$/);
+  });
+
   it('hashes on the main thread where there is no Worker', async () => {
     const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'Worker');
     Reflect.deleteProperty(globalThis, 'Worker');
