@@ -211,6 +211,19 @@ describe('Uploader (scripted I/O)', () => {
     expect(error?.message).to.equal('The PDF is password protected.');
   });
 
+  it('forgets resume records older than resumeMaxAgeMs when it starts working', async () => {
+    const { options, resumeStore } = fakeOptions({ resumeMaxAgeMs: 60_000 });
+    const old = { key: 'user-1:old:1', documentId: 'd', uploadUrl: 'u', plan: plan(), size: 1, hash: 'old', updatedAt: Date.now() - 120_000 };
+    const fresh = { ...old, key: 'user-1:new:1', hash: 'new', updatedAt: Date.now() };
+    await resumeStore.put(old);
+    await resumeStore.put(fresh);
+    const uploader = new Uploader(options);
+    await uploader.addFiles(textFile());
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploaded');
+    expect(await resumeStore.get(old.key)).to.equal(undefined);
+    expect(await resumeStore.get(fresh.key)).to.not.equal(undefined);
+  });
+
   it('uses the chunk size option and keeps the plan otherwise', async () => {
     const { options, transport } = fakeOptions({ chunkSize: 8 * 1024 * 1024 });
     const uploader = new Uploader(options);

@@ -270,7 +270,7 @@ export class Uploader extends Subscribable<() => void> {
       api: this.#ensureApi(),
       transport: (this.#transport ??= this.#raw.transport ?? createDefaultTransport()),
       hasher: (this.#hasher ??= this.#raw.hasher ?? createDefaultHasher()),
-      store: (this.#store ??= this.#raw.resumeStore ?? new IndexedDbResumeStore()),
+      store: this.#ensureStore(),
       feed: (features) => this.#ensureFeed(features),
       now: () => this.#now(),
       random: () => this.#raw.random?.() ?? Math.random(),
@@ -280,6 +280,14 @@ export class Uploader extends Subscribable<() => void> {
       },
       file: (id) => this.#file(id),
     };
+  }
+
+  #ensureStore(): ResumeStore {
+    if (this.#store) return this.#store;
+    const store = this.#raw.resumeStore ?? new IndexedDbResumeStore();
+    // Storage forgets unfinished TUS uploads after a day; so do we (once per uploader).
+    void store.prune(this.#options.resumeMaxAgeMs).catch(() => {});
+    return (this.#store = store);
   }
 
   #ensureSupabase(): SupabaseClient {
