@@ -61,6 +61,11 @@ export class Uploader extends Subscribable<() => void> {
     return this.#events.on(type, listener);
   }
 
+  /** The File or Blob behind a file of the list (for previews); gone once the file is removed. */
+  getFile(id: string): Blob | undefined {
+    return this.#blobs.get(id);
+  }
+
   /** Add files; invalid ones are kept as failed with a `rejection` (and `file-rejected`). */
   async addFiles(input: FilesInput): Promise<readonly UploadFileState[]> {
     if (this.#destroyed) return [];

@@ -39,10 +39,10 @@ export const progressBarStyles = css`
 
   @keyframes v2-progress-indeterminate {
     from {
-      left: -40%;
+      inset-inline-start: -40%;
     }
     to {
-      left: 100%;
+      inset-inline-start: 100%;
     }
   }
 
@@ -53,7 +53,7 @@ export const progressBarStyles = css`
 
     .base--indeterminate .indicator {
       animation: none;
-      left: 0;
+      inset-inline-start: 0;
       width: 100%;
       opacity: 0.5;
     }

@@ -1,0 +1,67 @@
+import type { LocaleStrings } from './strings.js';
+
+export const de: LocaleStrings = {
+  dropzoneLabel: 'Dokumente hochladen',
+  dropzoneHint: (accept, maxSize) => `Dateien hier ablegen, einfügen oder auswählen. ${accept} bis ${maxSize}.`,
+  browse: 'Dateien auswählen',
+  dragAccept: 'Zum Hochladen loslassen',
+  dragReject: 'Einige dieser Dateien können nicht hochgeladen werden',
+  disabled: 'Hochladen ist ausgeschaltet',
+  status: {
+    queued: 'Wartet',
+    validating: 'Wird geprüft',
+    hashing: 'Wird vorbereitet',
+    initializing: 'Startet',
+    uploading: 'Wird hochgeladen',
+    uploaded: 'Hochgeladen',
+    processing: 'Wird verarbeitet',
+    parsing: 'Dokument wird gelesen',
+    embedding: 'Wird indexiert',
+    completed: 'Fertig',
+    duplicate: 'Bereits hochgeladen',
+    failed: 'Fehlgeschlagen',
+    cancelled: 'Abgebrochen',
+    paused: 'Pausiert',
+    retrying: 'Neuer Versuch',
+    stalled: 'Verbindung stockt',
+  },
+  actions: { pause: 'Pausieren', resume: 'Fortsetzen', cancel: 'Abbrechen', retry: 'Erneut versuchen', remove: 'Entfernen' },
+  actionLabel: (action, name) => `${name}: ${action}`,
+  progressLabel: (name) => `Fortschritt von ${name}`,
+  remaining: (d) => `noch ${d}`,
+  duplicate: 'Diese Datei wurde schon hochgeladen; es wurde nichts erneut gesendet.',
+  stuck: 'Seit über 30 Minuten kein Fortschritt. Erneut versuchen oder den Support kontaktieren.',
+  retryingIn: (d) => `Neuer Versuch in ${d}`,
+  rejection: (r, f) => {
+    switch (r.code) {
+      case 'file-too-large': return `Zu groß (${f.size(r.size)}); erlaubt sind ${f.size(r.maxSize)}.`;
+      case 'file-too-small': return `Zu klein (${f.size(r.size)}); mindestens ${f.size(r.minSize)}.`;
+      case 'file-empty': return 'Die Datei ist leer; bitte eine Datei mit Inhalt wählen.';
+      case 'too-many-files': return `Höchstens ${r.maxFiles} Dateien auf einmal; bitte einige entfernen.`;
+      case 'total-size-exceeded': return `Zusammen wären es ${f.size(r.totalSize)}; erlaubt sind ${f.size(r.maxTotalSize)}.`;
+      case 'file-type-not-accepted': return 'Dieser Dateityp wird nicht angenommen; bitte PDF, Word (.docx) oder Text hochladen.';
+      case 'content-mismatch': return 'Der Inhalt passt nicht zum Dateinamen; die Datei ist vielleicht beschädigt oder umbenannt.';
+      case 'invalid-name': return 'Der Dateiname ist nicht verwendbar; bitte die Datei umbenennen.';
+    }
+  },
+  errorHint: (code, status) => {
+    if (code === 'network') return 'Die Verbindung ist abgebrochen. Netzwerk prüfen; es wird erneut versucht.';
+    if (code === 'processing-failed') return 'Der Server konnte das Dokument nicht verarbeiten. Erneut versuchen oder eine andere Datei hochladen.';
+    if (status === 401 || status === 403) return 'Die Sitzung ist abgelaufen. Bitte neu anmelden und erneut versuchen.';
+    if (status === 413) return 'Die Datei ist größer, als der Server annimmt.';
+    if (status !== undefined && status >= 500) return 'Serverproblem. Bitte gleich erneut versuchen.';
+    return 'Etwas ist schiefgegangen. Erneut versuchen oder die Datei entfernen.';
+  },
+  summary: (done, total, percent) => `${done} von ${total} fertig · ${percent}`,
+  filesLabel: 'Dateien',
+  announce: {
+    added: (n) => (n === 1 ? '1 Datei hinzugefügt' : `${n} Dateien hinzugefügt`),
+    started: (name) => `${name} wird hochgeladen`,
+    halfway: (name) => `${name} ist zur Hälfte hochgeladen`,
+    uploaded: (name) => `${name} hochgeladen, wird verarbeitet`,
+    completed: (name) => `${name} ist fertig`,
+    duplicate: (name) => `${name} war bereits hochgeladen`,
+    failed: (name, reason) => `${name} fehlgeschlagen: ${reason}`,
+    allComplete: (n) => (n === 1 ? 'Hochladen beendet' : `Alle ${n} Uploads beendet`),
+  },
+};

@@ -1,0 +1,43 @@
+import type { FileStatus, RejectionReason } from '@v2-uploader/core';
+
+/** Sizes, times and percentages already formatted for the locale (see format.ts). */
+export interface Formatted {
+  size(bytes: number): string;
+  duration(seconds: number): string;
+  percent(fraction: number): string;
+  speed(bytesPerSecond: number): string;
+}
+
+/** Every string the components show or announce. A locale table provides all of them. */
+export interface LocaleStrings {
+  dropzoneLabel: string;
+  dropzoneHint: (accept: string, maxSize: string) => string;
+  browse: string;
+  dragAccept: string;
+  dragReject: string;
+  disabled: string;
+  status: Record<FileStatus, string>;
+  actions: { pause: string; resume: string; cancel: string; retry: string; remove: string };
+  /** Accessible names of the row buttons: "Pause report.pdf". */
+  actionLabel: (action: string, name: string) => string;
+  progressLabel: (name: string) => string;
+  remaining: (duration: string) => string;
+  duplicate: string;
+  stuck: string;
+  retryingIn: (duration: string) => string;
+  rejection: (reason: RejectionReason, f: Formatted) => string;
+  /** What to do about a server or network error. */
+  errorHint: (code: string, status: number | undefined) => string;
+  summary: (done: number, total: number, percent: string) => string;
+  filesLabel: string;
+  announce: {
+    added: (count: number) => string;
+    started: (name: string) => string;
+    halfway: (name: string) => string;
+    uploaded: (name: string) => string;
+    completed: (name: string) => string;
+    duplicate: (name: string) => string;
+    failed: (name: string, reason: string) => string;
+    allComplete: (count: number) => string;
+  };
+}

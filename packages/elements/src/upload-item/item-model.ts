@@ -1,0 +1,114 @@
+// What a row shows for a file state, as plain data: which buttons, how full the bar is,
+// which lines of text. Kept apart from the element so each rule is stated once.
+import { type FileStatus, PROCESSING_STATUSES, TERMINAL_STATUSES, type UploadFileState } from '@v2-uploader/core';
+import type { ResolvedLocale } from '../i18n/locale.js';
+import type { V2ItemAction } from './item-action-event.js';
+
+/** Statuses where pausing stops or holds real work (the server keeps a TUS offset). */
+const PAUSABLE: readonly FileStatus[] = ['queued', 'hashing', 'initializing', 'uploading', 'retrying', 'stalled'];
+/** Steps whose length is unknown until they report something. */
+const WARMING_UP: readonly FileStatus[] = ['validating', 'hashing', 'initializing'];
+
+/**
+ * The row's buttons, in two slots that swap in place (pause ↔ resume, cancel ↔ retry), so
+ * a focused button stays focused when pressing it changes the status, plus remove.
+ */
+export interface ItemActions {
+  toggle: 'pause' | 'resume' | undefined;
+  stop: 'cancel' | 'retry' | undefined;
+}
+
+export function actionsFor(file: UploadFileState): ItemActions {
+  const { status } = file;
+  const terminal = TERMINAL_STATUSES.includes(status);
+  const toggle = PAUSABLE.includes(status) ? 'pause' : status === 'paused' ? 'resume' : undefined;
+  // A refused file would be refused again (the reducer ignores retry for it): only remove helps.
+  const retryable = (status === 'failed' && !file.rejection) || status === 'cancelled';
+  const stop = !terminal ? 'cancel' : retryable ? 'retry' : undefined;
+  return { toggle, stop };
+}
+
+/** Every button the row shows, in order. */
+export function actionList(file: UploadFileState): V2ItemAction[] {
+  const { toggle, stop } = actionsFor(file);
+  return [toggle, stop, 'remove'].filter((a): a is V2ItemAction => a !== undefined);
+}
+
+export interface ItemProgress {
+  /** Percent of the whole journey (hashing, upload, processing), to one decimal. */
+  value: number;
+  indeterminate: boolean;
+}
+
+/**
+ * The bar, or none for failed and cancelled files: a bar stopped part-way reads as "still
+ * going", and the message says what happened. The bar is indeterminate only while a
+ * step that reports nothing measurable runs and nothing has been measured yet.
+ */
+export function progressOf(file: UploadFileState): ItemProgress | undefined {
+  if (file.status === 'failed' || file.status === 'cancelled') return undefined;
+  const fraction = Number.isFinite(file.progress) ? Math.min(1, Math.max(0, file.progress)) : 0;
+  return {
+    value: Math.round(fraction * 1000) / 10,
+    indeterminate: WARMING_UP.includes(file.status) && fraction === 0,
+  };
+}
+
+const isDuration = (seconds: number | undefined): seconds is number =>
+  seconds !== undefined && Number.isFinite(seconds) && seconds >= 0;
+
+/** The details line: percent, then speed and time left while uploading, time left while processing. */
+export function detailsOf(file: UploadFileState, { strings, format }: ResolvedLocale): string[] {
+  const parts: string[] = [];
+  const bar = progressOf(file);
+  if (bar && !bar.indeterminate && file.progress > 0 && !TERMINAL_STATUSES.includes(file.status)) {
+    parts.push(format.percent(bar.value / 100));
+  }
+  if (file.status === 'uploading') {
+    if (file.speed > 0) parts.push(format.speed(file.speed));
+    if (isDuration(file.etaSeconds)) parts.push(strings.remaining(format.duration(file.etaSeconds)));
+  } else if (PROCESSING_STATUSES.includes(file.status) && isDuration(file.etaSeconds)) {
+    parts.push(strings.remaining(format.duration(file.etaSeconds)));
+  }
+  return parts;
+}
+
+export type MessageTone = 'error' | 'warning' | 'info';
+
+export interface ItemMessage {
+  tone: MessageTone;
+  /** What happened and what to do. */
+  text: string;
+  /** A secondary line: the error's own message, or why a retry is coming. */
+  detail: string | undefined;
+}
+
+/** Notices and errors for the row, most important first. */
+export function messagesOf(file: UploadFileState, { strings, format }: ResolvedLocale, now: number): ItemMessage[] {
+  const messages: ItemMessage[] = [];
+  const { error } = file;
+  if (file.status === 'failed') {
+    if (file.rejection) {
+      // The translated reason replaces error.message, which core writes in English.
+      messages.push({ tone: 'error', text: strings.rejection(file.rejection, format), detail: undefined });
+    } else {
+      messages.push({
+        tone: 'error',
+        text: strings.errorHint(error?.code ?? 'unknown', error?.status),
+        detail: error?.message || undefined,
+      });
+    }
+  }
+  if (file.status === 'retrying') {
+    const hint = error ? strings.errorHint(error.code, error.status) : undefined;
+    if (file.retryAt !== undefined) {
+      const seconds = Math.max(0, Math.ceil((file.retryAt - now) / 1000));
+      messages.push({ tone: 'warning', text: strings.retryingIn(format.duration(seconds)), detail: hint });
+    } else if (hint) {
+      messages.push({ tone: 'warning', text: hint, detail: undefined });
+    }
+  }
+  if (file.status === 'duplicate') messages.push({ tone: 'info', text: strings.duplicate, detail: undefined });
+  if (file.stuck) messages.push({ tone: 'warning', text: strings.stuck, detail: undefined });
+  return messages;
+}

@@ -1,0 +1,428 @@
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { matchesAccept, rejectionMessage, Uploader, type UploaderEventMap, type UploaderOptions } from '@v2-uploader/core';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { classMap } from 'lit/directives/class-map.js';
+import { repeat } from 'lit/directives/repeat.js';
+import {
+  V2AllCompleteEvent, V2FileAddedEvent, V2FileRejectedEvent, V2ProcessingCompleteEvent, V2ProcessingProgressEvent,
+  V2UploadCompleteEvent, V2UploadErrorEvent, V2UploadProgressEvent, V2UploadStartEvent,
+} from '../events/index.js';
+import { resolveLocale, type ResolvedLocale } from '../i18n/locale.js';
+import '../progress-bar/define.js';
+import '../upload-item/define.js';
+import type { V2ItemActionEvent } from '../upload-item/item-action-event.js';
+import { UploaderController } from '../uploader-controller.js';
+import { uploaderStyles } from './uploader.styles.js';
+
+/** Boolean attributes that default to on: absent or any value but "false" means true. */
+const defaultTrue = {
+  fromAttribute: (value: string | null) => value === null || value.toLowerCase() !== 'false',
+  toAttribute: (value: boolean) => (value ? null : 'false'),
+};
+
+const DEFAULT_ACCEPT = '.pdf,.docx,.txt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/plain';
+
+/**
+ * Upload documents to Supabase: drop, paste or pick files; each is checked, hashed,
+ * deduplicated, sent resumably to Storage and followed through server processing.
+ *
+ * @summary A drop-in document uploader for Supabase apps.
+ *
+ * @slot icon - Replaces the drop zone's icon.
+ * @slot hint - Replaces the drop zone's hint text.
+ *
+ * @event v2-file-added - A file passed validation and joined the list.
+ * @event v2-file-rejected - A file was refused before any request; `detail.reason` and a localised `detail.message`.
+ * @event v2-upload-start - A file's first bytes are on their way.
+ * @event v2-upload-progress - More bytes of a file are stored.
+ * @event v2-upload-complete - Every byte of a file is stored, or the server already had it (`detail.duplicate`).
+ * @event v2-upload-error - A file failed; `detail.error` is an UploadError.
+ * @event v2-processing-progress - The server moved a document on (parsing, embedding…).
+ * @event v2-processing-complete - The server finished a document.
+ * @event v2-all-complete - Nothing is left to do.
+ *
+ * @csspart base - The wrapper around everything.
+ * @csspart dropzone - The drop zone button (click, Enter or Space opens the file picker).
+ * @csspart icon - The drop zone's icon.
+ * @csspart label - The drop zone's title.
+ * @csspart hint - The drop zone's hint (accepted types and size).
+ * @csspart browse - The "browse files" text inside the drop zone.
+ * @csspart summary - The "n of m done" line.
+ * @csspart list - The list of files.
+ * @csspart item - Each file row (a `<v2-upload-item>`).
+ *
+ * @cssproperty [--v2-accent=#2563eb] - Accent colour (focus, drag-over, progress).
+ * @cssproperty [--v2-background=#ffffff] - Background of the drop zone.
+ * @cssproperty [--v2-text-color=#111827] - Main text colour.
+ * @cssproperty [--v2-muted-color=#4b5563] - Secondary text colour.
+ * @cssproperty [--v2-border-color=#9ca3af] - Drop zone border.
+ * @cssproperty [--v2-error-color=#b91c1c] - Refusals and errors.
+ * @cssproperty [--v2-radius=0.75rem] - Corner radius.
+ * @cssproperty [--v2-gap=0.75rem] - Space between parts.
+ * @cssproperty [--v2-font=inherit] - Font family.
+ */
+export class V2UploaderElement extends LitElement {
+  static override styles = uploaderStyles;
+  static formAssociated = true;
+
+  /** Project URL, e.g. `https://<ref>.supabase.co` (or give the `supabase` property). */
+  @property({ attribute: 'supabase-url' }) accessor supabaseUrl = '';
+  /** The anon (publishable) key. */
+  @property({ attribute: 'anon-key' }) accessor anonKey = '';
+  /** The app's Supabase client, with its session (property only). */
+  @property({ attribute: false }) accessor supabase: SupabaseClient | undefined = undefined;
+  /** Accepted types, as the input attribute: MIME types, `type/*`, `.ext`. */
+  @property() accessor accept = DEFAULT_ACCEPT;
+  /** Largest file in bytes (the server allows 50 MiB). */
+  @property({ type: Number, attribute: 'max-file-size' }) accessor maxFileSize = 52_428_800;
+  /** Most files in the list at once. */
+  @property({ type: Number, attribute: 'max-files' }) accessor maxFiles = Infinity;
+  /** Allow several files per pick or drop. */
+  @property({ type: Boolean, reflect: true }) accessor multiple = false;
+  /** Start uploading as soon as files are added (`auto-upload="false"` to start by hand). */
+  @property({ attribute: 'auto-upload', converter: defaultTrue }) accessor autoUpload = true;
+  /** TUS chunk size in bytes (default: the server's plan, 6 MiB). */
+  @property({ type: Number, attribute: 'chunk-size' }) accessor chunkSize: number | undefined = undefined;
+  /** Follow server progress over Realtime (`realtime="false"` polls instead). */
+  @property({ converter: defaultTrue }) accessor realtime = true;
+  /** BCP 47 language tag for texts and number formats (en, de, ar built in). */
+  @property({ reflect: true }) accessor locale = '';
+  /** Turns the whole uploader off. */
+  @property({ type: Boolean, reflect: true }) accessor disabled = false;
+  /** Name under which completed document ids are submitted with a form. */
+  @property({ reflect: true }) accessor name = '';
+  /** In a form: at least one completed document is needed. */
+  @property({ type: Boolean, reflect: true }) accessor required = false;
+  /** `light`, `dark`, or `auto` (follows prefers-color-scheme). */
+  @property({ reflect: true }) accessor theme: 'light' | 'dark' | 'auto' = 'auto';
+  /** Show thumbnails of images (and PDFs, where pdfjs-dist is installed). */
+  @property({ type: Boolean }) accessor thumbnails = false;
+
+  // Reactive state must have string keys for Lit, so these are TypeScript-private, not #private.
+  @state() private accessor drag: 'none' | 'accept' | 'reject' = 'none';
+  @state() private accessor announcement = '';
+  @state() private accessor alert = '';
+  @query('input[type=file]') private accessor input!: HTMLInputElement;
+  @query('[part~=dropzone]') private accessor dropzone!: HTMLButtonElement;
+
+  readonly #internals: ElementInternals;
+  readonly #store = new UploaderController(this);
+  #ownUploader: Uploader | undefined;
+  #unbind: (() => void)[] = [];
+  readonly #halfway = new Set<string>();
+  #progressFrame = new Map<string, number>();
+
+  constructor() {
+    super();
+    this.#internals = this.attachInternals();
+    this.addEventListener('paste', (e) => this.#onPaste(e));
+  }
+
+  /** The core store behind the element; set your own (e.g. with scripted I/O) to share or test it. */
+  get uploader(): Uploader | undefined {
+    return this.#store.uploader;
+  }
+
+  set uploader(uploader: Uploader | undefined) {
+    this.#bind(uploader);
+  }
+
+  get form(): HTMLFormElement | null {
+    return this.#internals.form;
+  }
+
+  /** Completed document ids (the form value). */
+  get value(): string[] {
+    return (this.#store.snapshot?.files ?? []).filter((f) => (f.status === 'completed' || f.status === 'duplicate') && f.documentId).map((f) => f.documentId!);
+  }
+
+  get validity(): ValidityState {
+    return this.#internals.validity;
+  }
+
+  checkValidity(): boolean {
+    return this.#internals.checkValidity();
+  }
+
+  reportValidity(): boolean {
+    return this.#internals.reportValidity();
+  }
+
+  /** Open the file picker. */
+  browse(): void {
+    if (!this.disabled) this.input?.click();
+  }
+
+  /** Add files programmatically (File, Blob, FileList, File[] or a DataTransfer). */
+  async addFiles(input: Parameters<Uploader['addFiles']>[0]): Promise<void> {
+    if (this.disabled) return;
+    const uploader = this.#ensureUploader();
+    if (!uploader) return;
+    const added = await uploader.addFiles(input);
+    const accepted = added.filter((f) => !f.rejection).length;
+    if (accepted) this.#say(this.#locale.strings.announce.added(accepted));
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const frame of this.#progressFrame.values()) cancelAnimationFrame(frame);
+    this.#progressFrame.clear();
+    this.#tickWhileRetrying(false);
+  }
+
+  /** Form reset: the list is cleared (uploads in flight are cancelled). */
+  formResetCallback(): void {
+    this.uploader?.remove();
+    this.#syncForm();
+  }
+
+  formDisabledCallback(disabled: boolean): void {
+    this.disabled = disabled;
+  }
+
+  get #locale(): ResolvedLocale {
+    return resolveLocale(this.locale || (this.closest('[lang]')?.getAttribute('lang') ?? undefined));
+  }
+
+  #options(): UploaderOptions {
+    const options: UploaderOptions = {
+      accept: this.accept,
+      maxFileSize: this.maxFileSize,
+      maxFiles: this.maxFiles,
+      autoUpload: this.autoUpload,
+      realtime: this.realtime,
+    };
+    if (this.chunkSize !== undefined) options.chunkSize = this.chunkSize;
+    return options;
+  }
+
+  #ensureUploader(): Uploader | undefined {
+    if (this.uploader) return this.uploader;
+    const base = this.#options();
+    let uploader: Uploader;
+    if (this.supabase) uploader = new Uploader({ ...base, supabase: this.supabase });
+    else if (this.supabaseUrl && this.anonKey) uploader = new Uploader({ ...base, supabaseUrl: this.supabaseUrl, supabaseKey: this.anonKey });
+    else {
+      this.alert = 'Set supabase-url and anon-key, or the supabase property.';
+      return undefined;
+    }
+    this.#ownUploader = uploader;
+    this.#bind(uploader);
+    return uploader;
+  }
+
+  #bind(uploader: Uploader | undefined): void {
+    if (uploader === this.#store.uploader) return;
+    this.#unbind.forEach((u) => u());
+    this.#unbind = [];
+    if (this.#ownUploader && this.#ownUploader !== uploader) {
+      this.#ownUploader.destroy();
+      this.#ownUploader = undefined;
+    }
+    this.#store.uploader = uploader;
+    if (!uploader) return;
+    // The element's attributes configure whichever store it shows.
+    uploader.setOptions(this.#options());
+    const s = () => this.#locale.strings;
+    const on = uploader.on.bind(uploader);
+    this.#unbind.push(
+      on('file-added', (d) => this.dispatchEvent(new V2FileAddedEvent(d))),
+      on('file-rejected', ({ file, reason }) => {
+        const message = s().rejection(reason, this.#locale.format);
+        this.#shout(`${file.name}: ${message}`);
+        this.dispatchEvent(new V2FileRejectedEvent({ file, reason, message }));
+      }),
+      on('upload-start', (d) => {
+        this.#say(s().announce.started(d.file.name));
+        this.dispatchEvent(new V2UploadStartEvent(d));
+      }),
+      on('upload-progress', (d) => this.#progress(d)),
+      on('upload-complete', (d) => {
+        this.#say(d.duplicate ? s().announce.duplicate(d.file.name) : s().announce.uploaded(d.file.name));
+        this.dispatchEvent(new V2UploadCompleteEvent(d));
+        this.#syncForm();
+      }),
+      on('upload-error', (d) => {
+        this.#shout(s().announce.failed(d.file.name, d.file.rejection ? rejectionMessage(d.file.rejection) : s().errorHint(d.error.code, d.error.status)));
+        this.dispatchEvent(new V2UploadErrorEvent(d));
+      }),
+      on('processing-progress', (d) => this.dispatchEvent(new V2ProcessingProgressEvent(d))),
+      on('processing-complete', (d) => {
+        this.#say(s().announce.completed(d.file.name));
+        this.dispatchEvent(new V2ProcessingCompleteEvent(d));
+        this.#syncForm();
+      }),
+      on('all-complete', (d) => {
+        this.#say(s().announce.allComplete(d.files.length));
+        this.dispatchEvent(new V2AllCompleteEvent(d));
+        this.#syncForm();
+      }),
+      uploader.subscribe(() => this.#syncForm()),
+    );
+    this.#syncForm();
+  }
+
+  /** One progress event per file per frame; a polite announcement at half way. */
+  #progress(detail: UploaderEventMap['upload-progress']): void {
+    const { file, bytesSent, bytesTotal } = detail;
+    if (bytesTotal > 0 && bytesSent / bytesTotal >= 0.5 && !this.#halfway.has(file.id)) {
+      this.#halfway.add(file.id);
+      this.#say(this.#locale.strings.announce.halfway(file.name));
+    }
+    if (this.#progressFrame.has(file.id)) return;
+    this.#progressFrame.set(file.id, requestAnimationFrame(() => {
+      this.#progressFrame.delete(file.id);
+      const latest = this.uploader?.getSnapshot().files.find((f) => f.id === file.id);
+      if (!latest) return;
+      this.dispatchEvent(new V2UploadProgressEvent({ file: latest, bytesSent: latest.bytesSent, bytesTotal, speed: latest.speed, etaSeconds: latest.etaSeconds }));
+    }));
+  }
+
+  #say(text: string): void {
+    // Re-setting the same text is not announced again; a zero-width space makes it new.
+    this.announcement = this.announcement === text ? `${text}\u200b` : text;
+  }
+
+  #shout(text: string): void {
+    this.alert = this.alert === text ? `${text}\u200b` : text;
+  }
+
+  #syncForm(): void {
+    const ids = this.value;
+    if (this.name) {
+      const data = new FormData();
+      for (const id of ids) data.append(this.name, id);
+      this.#internals.setFormValue(ids.length ? data : null);
+    } else {
+      this.#internals.setFormValue(null);
+    }
+    if (this.required && ids.length === 0) {
+      this.#internals.setValidity({ valueMissing: true }, 'Upload at least one document.', this.dropzone ?? undefined);
+    } else {
+      this.#internals.setValidity({});
+    }
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const optionKeys = ['accept', 'maxFileSize', 'maxFiles', 'multiple', 'autoUpload', 'chunkSize', 'realtime'] as const;
+    if (this.uploader && optionKeys.some((k) => changed.has(k))) this.uploader.setOptions(this.#options());
+    if (changed.has('required') || changed.has('name')) this.#syncForm();
+  }
+
+  #onDragOver(event: DragEvent): void {
+    event.preventDefault();
+    if (this.disabled || !event.dataTransfer) {
+      if (event.dataTransfer) event.dataTransfer.dropEffect = 'none';
+      return;
+    }
+    const items = [...event.dataTransfer.items].filter((i) => i.kind === 'file');
+    // During a drag only types are known; folders and unknown types are judged on drop.
+    const ok = items.every((i) => i.type === '' || matchesAccept({ name: '', type: i.type }, this.accept.split(',').filter((a) => !a.trim().startsWith('.')).join(',')))
+      && (this.multiple || items.length <= 1);
+    this.drag = ok ? 'accept' : 'reject';
+    event.dataTransfer.dropEffect = ok ? 'copy' : 'none';
+  }
+
+  #onDragLeave(event: DragEvent): void {
+    if (event.relatedTarget instanceof Node && this.renderRoot.contains(event.relatedTarget)) return;
+    this.drag = 'none';
+  }
+
+  #onDrop(event: DragEvent): void {
+    event.preventDefault();
+    this.drag = 'none';
+    if (this.disabled || !event.dataTransfer) return;
+    void this.addFiles(event.dataTransfer);
+  }
+
+  #onPaste(event: ClipboardEvent): void {
+    const files = event.clipboardData?.files;
+    if (this.disabled || !files || files.length === 0) return;
+    event.preventDefault();
+    void this.addFiles([...files]);
+  }
+
+  #onPick(): void {
+    const input = this.input;
+    if (!input.files || input.files.length === 0) return;
+    void this.addFiles([...input.files]);
+    input.value = '';
+  }
+
+  #onItemAction(event: V2ItemActionEvent): void {
+    const { action, id } = event.detail;
+    const uploader = this.uploader;
+    if (!uploader) return;
+    uploader[action](id);
+  }
+
+  #ticker: ReturnType<typeof setInterval> | undefined;
+  /** Re-render once a second while a file waits to retry, so its countdown moves. */
+  #tickWhileRetrying(on: boolean): void {
+    if (on && !this.#ticker) this.#ticker = setInterval(() => this.requestUpdate(), 1000);
+    if (!on && this.#ticker) {
+      clearInterval(this.#ticker);
+      this.#ticker = undefined;
+    }
+  }
+
+  #hint(): string {
+    const types = [...new Set(this.accept.split(',').map((a) => a.trim()).filter((a) => a.startsWith('.')).map((a) => a.slice(1).toUpperCase()))].join(', ');
+    return this.#locale.strings.dropzoneHint(types || this.accept, this.#locale.format.size(this.maxFileSize));
+  }
+
+  protected override render() {
+    const locale = this.#locale;
+    const { strings } = locale;
+    const snapshot = this.#store.snapshot;
+    const files = snapshot?.files ?? [];
+    const theme = this.theme;
+    const now = Date.now();
+    this.#tickWhileRetrying(files.some((f) => f.status === 'retrying'));
+    return html`
+      <div part="base" class="base" dir=${locale.dir} lang=${locale.tag} @v2-item-action=${this.#onItemAction}>
+        <button
+          part="dropzone"
+          type="button"
+          class=${classMap({ dropzone: true, accept: this.drag === 'accept', reject: this.drag === 'reject' })}
+          ?disabled=${this.disabled}
+          aria-describedby="hint"
+          @click=${() => this.browse()}
+          @dragenter=${this.#onDragOver}
+          @dragover=${this.#onDragOver}
+          @dragleave=${this.#onDragLeave}
+          @drop=${this.#onDrop}
+        >
+          <span part="icon" class="icon" aria-hidden="true"><slot name="icon">${uploadIcon}</slot></span>
+          <span part="label" class="label">${this.drag === 'accept' ? strings.dragAccept : this.drag === 'reject' ? strings.dragReject : strings.dropzoneLabel}</span>
+          <span part="hint" class="hint" id="hint"><slot name="hint">${this.disabled ? strings.disabled : this.#hint()}</slot></span>
+          <span part="browse" class="browse">${strings.browse}</span>
+        </button>
+        <input type="file" tabindex="-1" aria-hidden="true" hidden accept=${this.accept} ?multiple=${this.multiple} @change=${this.#onPick} />
+        ${files.length
+          ? html`
+              <p part="summary" class="summary">${strings.summary(snapshot!.totals.completed, files.length, locale.format.percent(snapshot!.totals.progress))}</p>
+              <ul part="list" class="list" role="list" aria-label=${strings.filesLabel}>
+                ${repeat(files, (f) => f.id, (f) => html`<li>
+                  <v2-upload-item
+                    part="item"
+                    .file=${f}
+                    .locale=${locale}
+                    .blob=${this.uploader?.getFile(f.id)}
+                    .thumbnails=${this.thumbnails}
+                    .now=${now}
+                    theme=${theme}
+                  ></v2-upload-item>
+                </li>`)}
+              </ul>`
+          : nothing}
+        <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+        <div class="visually-hidden" role="alert" aria-live="assertive">${this.alert}</div>
+      </div>
+    `;
+  }
+}
+
+const uploadIcon = html`<svg viewBox="0 0 24 24" width="32" height="32" fill="none" stroke="currentColor" stroke-width="1.75" stroke-linecap="round" stroke-linejoin="round"><path d="M12 16V4m0 0-4 4m4-4 4 4"/><path d="M4 16v2a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-2"/></svg>`;
+
