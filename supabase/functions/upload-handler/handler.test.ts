@@ -234,8 +234,8 @@ test('GET returns status and progress; other users and unknown ids get 404', asy
   assert.equal(unknown.status, 404);
   const malformed = await call(handler, 'GET', { token: await userToken(owner), query: { documentId: "1' or '1'='1" } });
   assert.equal(malformed.status, 400);
-  const missing = await call(handler, 'GET', { token: await userToken(owner) });
-  assert.equal(missing.status, 400);
+  const empty = await call(handler, 'GET', { token: await userToken(owner), query: { documentId: '' } });
+  assert.equal(empty.status, 400);
   const service = await call(handler, 'GET', { token: await serviceToken(), query: { documentId: id } });
   assert.equal(service.status, 200, 'the service role reads any document');
 });
@@ -336,4 +336,20 @@ test('DELETE cancels an unfinished upload (idempotent); finished ones and other 
   const late = await call(handler, 'DELETE', { token, query: { documentId: done.body.documentId } });
   assert.equal(late.status, 409);
   assert.equal(late.body.error.code, 'invalid_state');
+});
+
+test('GET without documentId lists the caller\'s own recent documents, newest first', async () => {
+  const owner = await createUser();
+  const token = await userToken(owner);
+  const a = await init(token, pdf({ filename: 'a.pdf' }));
+  deps.clock.advance(1000);
+  const b = await init(token, pdf({ filename: 'b.pdf' }));
+  await init(await userToken(await createUser()), pdf({ filename: 'theirs.pdf' }));
+  const res = await call(handler, 'GET', { token });
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.body.documents.map((d: { id: string }) => d.id).sort(), [a.body.documentId, b.body.documentId].sort());
+  assert.equal((await call(handler, 'GET', { token, query: { limit: '1' } })).body.documents.length, 1);
+  assert.equal((await call(handler, 'GET', { token, query: { limit: '0' } })).status, 400);
+  assert.equal((await call(handler, 'GET', { token, query: { limit: 'x' } })).status, 400);
+  assert.equal((await call(handler, 'GET', {})).status, 401);
 });

@@ -83,7 +83,23 @@ async function init(ctx: RequestContext): Promise<Response> {
   });
 }
 
+/** Without a documentId: the caller's most recent documents (a documents list page). */
+async function list(ctx: RequestContext): Promise<Response> {
+  const caller = await ctx.caller();
+  const url = new URL(ctx.req.url);
+  const raw = url.searchParams.get('limit') ?? '50';
+  const limit = Number(raw);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) {
+    throw new HttpError(400, 'invalid_request', 'limit must be a whole number from 1 to 200.');
+  }
+  return await ctx.db.asUser(caller, async (tx) => {
+    const rows = await tx<DocumentRow[]>`select * from public.documents order by created_at desc limit ${limit}`;
+    return json({ documents: rows.map(documentDto) });
+  });
+}
+
 async function status(ctx: RequestContext): Promise<Response> {
+  if (!new URL(ctx.req.url).searchParams.has('documentId')) return await list(ctx);
   const caller = await ctx.caller();
   const id = documentIdParam(ctx.req);
   return await ctx.db.asUser(caller, async (tx) => {
