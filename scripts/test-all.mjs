@@ -5,6 +5,8 @@
 //   browser  @web/test-runner in Debian's Chromium
 //   deno     deno test for the Edge Functions (real Deno)
 //   stack    the local stack through supabase-js and tus-js-client (node --test)
+//   playground the main job's page driven in Chromium (after packages: it serves dist/)
+//   storybook  builds Storybook, opens every story in Chromium: no console errors, axe-clean
 // `node scripts/test-all.mjs db browser` runs a subset. Exit code 0 only when all pass.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -13,6 +15,13 @@ import { root } from './lib/migrate.mjs';
 
 const bin = (name) => path.join(root, 'node_modules/.bin', name);
 const pnpm = ['npx', '-y', 'pnpm@12.4.2'];
+
+/** node --test's TAP closing lines: `# pass N` and `# fail N`. */
+function tapCounts(out) {
+  const pass = /^# pass (\d+)$/m.exec(out);
+  const fail = /^# fail (\d+)$/m.exec(out);
+  return pass && fail ? { passed: Number(pass[1]), failed: Number(fail[1]) } : null;
+}
 
 /** Each suite: a command and how to read its pass/fail counts from its output. */
 const suites = {
@@ -36,19 +45,28 @@ const suites = {
       return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
     },
   },
+  playground: {
+    // The README's main job driven like a person (needs the packages built: run after `packages`).
+    cmd: ['node', '--test', '--test-reporter=tap', 'playground/test/'],
+    count: tapCounts,
+  },
   stack: {
     // The local stack end to end through the real supabase-js and tus-js-client clients.
     cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap', 'stack/test/'],
-    count(out) {
-      const pass = /^# pass (\d+)$/m.exec(out);
-      const fail = /^# fail (\d+)$/m.exec(out);
-      return pass && fail ? { passed: Number(pass[1]), failed: Number(fail[1]) } : null;
-    },
+    count: tapCounts,
   },
   deno: {
     cmd: ['node', 'scripts/test-functions.mjs'],
     count(out) {
       const m = [...out.matchAll(/(\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/g)].at(-1);
+      return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
+    },
+  },
+  storybook: {
+    // stories/: build once, then every story (and docs page) in headless Chromium.
+    cmd: ['node', 'scripts/test-storybook.mjs'],
+    count(out) {
+      const m = [...out.matchAll(/^storybook: (\d+) passed, (\d+) failed$/gm)].at(-1);
       return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
     },
   },

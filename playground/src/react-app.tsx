@@ -1,0 +1,49 @@
+// The hooks-only React UI of the playground: no <v2-uploader>, just @v2-uploader/react's hooks
+// over the same core store — the way a team with its own design system builds an uploader.
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { UploadFileState } from '@v2-uploader/core';
+import { useDropzone, useUpload, useUploader, useUploaderState } from '@v2-uploader/react';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+
+function Row({ file }: { file: UploadFileState }) {
+  const { pause, resume, cancel, retry, remove } = useUpload(file.id);
+  const percent = Math.round(file.progress * 100);
+  return (
+    <li data-status={file.status}>
+      <strong>{file.name}</strong> — {file.status} {percent}%
+      <progress max={100} value={percent} aria-label={`Progress of ${file.name}`} />
+      {file.error ? <span role="alert"> {file.error.message}</span> : null}
+      <span>
+        {file.status === 'uploading' ? <button type="button" onClick={pause}>Pause</button> : null}
+        {file.status === 'paused' ? <button type="button" onClick={resume}>Resume</button> : null}
+        {['queued', 'hashing', 'uploading', 'paused', 'retrying'].includes(file.status) ? <button type="button" onClick={cancel}>Cancel</button> : null}
+        {file.status === 'failed' && !file.rejection ? <button type="button" onClick={retry}>Retry</button> : null}
+        <button type="button" onClick={remove}>Remove</button>
+      </span>
+    </li>
+  );
+}
+
+function HooksUploader({ supabase }: { supabase: SupabaseClient }) {
+  const uploader = useUploader({ supabase });
+  const files = useUploaderState(uploader, (s) => s.files);
+  const { getRootProps, getInputProps, isDragActive, isDragReject } = useDropzone({ uploader });
+  return (
+    <div>
+      <div {...getRootProps()} className="react-dropzone" aria-label="Upload documents with the React UI">
+        <input {...getInputProps()} />
+        {isDragReject ? 'These files cannot be uploaded' : isDragActive ? 'Drop to upload' : 'Drop files here, or press Enter to browse (React hooks UI)'}
+      </div>
+      <ul className="react-files">{files.map((f) => <Row key={f.id} file={f} />)}</ul>
+    </div>
+  );
+}
+
+export function mount(supabase: SupabaseClient, container: Element): void {
+  createRoot(container).render(
+    <StrictMode>
+      <HooksUploader supabase={supabase} />
+    </StrictMode>,
+  );
+}
