@@ -1,5 +1,15 @@
 import { css } from 'lit';
 
+// The dark palette, used for theme="dark" and for theme="auto" under a dark preference.
+const dark = css`
+  --v2-accent: #60a5fa;
+  --v2-background: #111827;
+  --v2-text-color: #f9fafb;
+  --v2-muted-color: #d1d5db;
+  --v2-border-color: #6b7280;
+  --v2-error-color: #fca5a5;
+`;
+
 export const uploaderStyles = css`
   :host {
     --v2-accent: #2563eb;
@@ -16,23 +26,12 @@ export const uploaderStyles = css`
     font-family: var(--v2-font);
   }
 
-  /* Dark: by the page's preference (theme="auto", the default) or forced with theme="dark". */
   :host([theme='dark']) {
-    --v2-accent: #60a5fa;
-    --v2-background: #111827;
-    --v2-text-color: #f9fafb;
-    --v2-muted-color: #d1d5db;
-    --v2-border-color: #6b7280;
-    --v2-error-color: #fca5a5;
+    ${dark}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --v2-accent: #60a5fa;
-      --v2-background: #111827;
-      --v2-text-color: #f9fafb;
-      --v2-muted-color: #d1d5db;
-      --v2-border-color: #6b7280;
-      --v2-error-color: #fca5a5;
+      ${dark}
     }
   }
 
