@@ -60,7 +60,9 @@ export function formatter(tag: string): Formatted {
       unit += 1;
     }
     const name = perSecond ? `${UNITS[unit]}-per-second` : UNITS[unit]!;
-    return new Intl.NumberFormat(tag, { style: 'unit', unit: name, unitDisplay: 'short', maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
+    // Bytes in full ("3 bytes"): the short form of the byte unit is not plural in every locale.
+    const display = unit === 0 ? 'long' : 'short';
+    return new Intl.NumberFormat(tag, { style: 'unit', unit: name, unitDisplay: display, maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
   };
   const size = (bytes: number) => scaled(bytes, false);
   const duration = (seconds: number) => {

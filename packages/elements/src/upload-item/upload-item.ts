@@ -181,7 +181,7 @@ export class V2UploadItem extends LitElement {
               ${messages.map(
                 (m) => html`<p class="message message--${m.tone}">
                   <span class="message__text">${m.text}</span>${m.detail
-                    ? html`<span class="message__detail">${m.detail}</span>`
+                    ? html`<span class="message__detail" dir="auto">${m.detail}</span>`
                     : nothing}
                 </p>`,
               )}

@@ -77,6 +77,11 @@ export const uploaderStyles = css`
     border-style: solid;
     background: color-mix(in srgb, var(--v2-error-color) 10%, var(--v2-background));
   }
+  /* On the tinted drag-over background the accent no longer has AA contrast: use the text colour. */
+  .dropzone.accept .browse,
+  .dropzone.reject .browse {
+    color: var(--v2-text-color);
+  }
   .dropzone:disabled {
     cursor: not-allowed;
     opacity: 0.6;
