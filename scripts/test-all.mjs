@@ -7,6 +7,8 @@
 //   stack    the local stack through supabase-js and tus-js-client (node --test)
 //   playground the main job's page driven in Chromium (after packages: it serves dist/)
 //   storybook  builds Storybook, opens every story in Chromium: no console errors, axe-clean
+//   size     min+gz of the core, element and React entries against bench/size-budget.json
+//            (after packages: it bundles dist/)
 // `node scripts/test-all.mjs db browser` runs a subset. Exit code 0 only when all pass.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -67,6 +69,14 @@ const suites = {
     cmd: ['node', 'scripts/test-storybook.mjs'],
     count(out) {
       const m = [...out.matchAll(/^storybook: (\d+) passed, (\d+) failed$/gm)].at(-1);
+      return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
+    },
+  },
+  size: {
+    // Bundle-size budgets (bench/size.mjs --check): each entry ~5 % above its size when set.
+    cmd: ['node', 'bench/size.mjs', '--check'],
+    count(out) {
+      const m = [...out.matchAll(/^size: (\d+) passed, (\d+) failed$/gm)].at(-1);
       return m ? { passed: Number(m[1]), failed: Number(m[2]) } : null;
     },
   },

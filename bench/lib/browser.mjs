@@ -1,0 +1,43 @@
+// Headless Chromium and a static server for bench pages built with esbuild.
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadPuppeteer } from './common.mjs';
+
+const types = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json', '.wasm': 'application/wasm' };
+
+/** Serves `dir`; `/` is a page that loads `script` as a module. */
+export function serve(dir, script) {
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    if (url.pathname === '/') {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><meta charset=utf-8><title>bench</title><script type=module src="/${script}"></script>`);
+      return;
+    }
+    const file = path.join(dir, path.normalize(url.pathname));
+    if (!file.startsWith(dir) || !existsSync(file)) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${server.address().port}/` })));
+}
+
+export async function launch() {
+  const puppeteer = await loadPuppeteer();
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'v2-bench-chromium-'));
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    userDataDir: profile,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    protocolTimeout: 600_000,
+  });
+  const version = await browser.version();
+  return {
+    browser,
+    version,
+    async close() { await browser.close(); rmSync(profile, { recursive: true, force: true }); },
+  };
+}
