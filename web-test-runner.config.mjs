@@ -11,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './scripts/lib/chromium.mjs';
 
 const commonjs = fromRollup(rollupCommonjs);
 
@@ -43,23 +44,6 @@ function stackPlugin() {
   };
 }
 const rootDir = path.dirname(fileURLToPath(import.meta.url));
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/**
- * Flags for Chromium on this machine: root (no sandbox), no GPU, and nothing that
- * phones home, since the only network is the package registry and blocked
- * connections slow the browser down. Puppeteer gives every launch a fresh
- * temporary --user-data-dir and removes it afterwards.
- */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 
 /**
  * React (CommonJS) branches on process.env.NODE_ENV, which browsers do not have.
@@ -215,9 +199,9 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath: CHROMIUM,
+        executablePath: CHROMIUM_PATH,
         headless: true,
-        args: CHROMIUM_ARGS,
+        args: [...CHROMIUM_ARGS],
       },
     }),
   ],

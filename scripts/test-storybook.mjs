@@ -20,20 +20,11 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './lib/chromium.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const storiesDir = path.join(root, 'stories');
 const requireFromStories = createRequire(path.join(storiesDir, 'package.json'));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Flags for Chromium here: root (no sandbox), no GPU, nothing that phones home (as web-test-runner.config.mjs). */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-  '--disable-sync',
-];
 /** Pages open at once: two keep both cores busy without starving the build's leftovers or the stories' timers. */
 const CONCURRENCY = 2;
 /** A story has this long to render and finish its play function; the simulated uploads get more. */
@@ -246,7 +237,7 @@ async function main() {
     const base = `http://127.0.0.1:${server.address().port}`;
     const puppeteer = requireFromStories('puppeteer-core');
     // A fresh temporary profile per launch (puppeteer's default), removed on close.
-    browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
     const axeSource = readFileSync(requireFromStories.resolve('axe-core/axe.min.js'), 'utf8');
     const queue = [...entries];
     const worker = async () => {

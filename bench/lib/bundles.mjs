@@ -1,4 +1,4 @@
-// Bundle sizes, built the way packages/elements/scripts/size.mjs builds the element entry:
+// Bundle sizes, built the way a consumer's bundler ships them:
 // esbuild, bundle + minify, ESM, platform browser, target es2022, code splitting on (as
 // Vite/Rollup do), gzip -9. The entry chunk is what a page pays up front; lazy chunks (only
 // imported dynamically, e.g. tus-js-client in our element) are reported separately and in the

@@ -96,9 +96,9 @@ function writeFile(parent: FileSystemDirectoryEntry, name: string, content: stri
   );
 }
 
+// Chromium's sandboxed file system gives real directory entries; where it is gone, so is this case.
 describe('walkDirectory with real Chromium directory entries', () => {
-  it('walks a folder of more than 100 files and its subfolders, skipping OS junk', async function () {
-    if (requestFileSystem === undefined) this.skip();
+  if (requestFileSystem !== undefined) it('walks a folder of more than 100 files and its subfolders, skipping OS junk', async function () {
     const root = await makeDirectory(await sandboxRoot(), `drop-${crypto.randomUUID()}`);
     try {
       const folder = await makeDirectory(root, 'reports');
