@@ -69,7 +69,7 @@ v2-uploader playground
   database     ${stack.dbUrl}
   demo users   alice@example.com (LlamaParse on: parsing → embedding) and bob@example.com, password "password123"; or sign in anonymously
   processor    ${stack.url}/stack/v1/processor  (speed, fail, stall — also on the page)
-  storybook    pnpm --filter @v2-uploader/stories storybook  → http://127.0.0.1:6006
+  storybook    npx -y pnpm@12.4.2 --filter @v2-uploader/stories storybook  → http://127.0.0.1:6006
 
 Try: sign in, drop a PDF on the uploader, watch it go through upload, parsing and embedding in the list.
 Ctrl-C stops everything (data stays in .local/stack; --reset starts over).`);
