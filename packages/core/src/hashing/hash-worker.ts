@@ -1,6 +1,10 @@
 // Module Web Worker that hashes files for WorkerHasher, one at a time in arrival order, so the
 // first file queued finishes first and only one slice is in memory. See protocol.ts.
-import { WORKER_SLICE_SIZE, md5OfBlob } from './md5-incremental.js';
+// hash-wasm and its spark-md5 fallback are imported statically here: the worker is its own
+// bundle, loaded only to hash, so there is nothing to defer and no chunk to fetch later.
+import { createHashWasmMd5 } from './md5-hash-wasm.js';
+import { WORKER_SLICE_SIZE, md5OfBlobWith, withFallback } from './md5-slices.js';
+import { createSparkMd5 } from './md5-spark.js';
 import type { HashRequest, HashResponse } from './protocol.js';
 
 /**
@@ -18,6 +22,8 @@ const scope = self as unknown as HashWorkerScope;
 /** Files queued or being hashed, by id, so a cancel can reach them. */
 const controllers = new Map<number, AbortController>();
 let queue: Promise<void> = Promise.resolve();
+/** hash-wasm, or spark-md5 once hash-wasm has failed to start (no WebAssembly, CSP). */
+const createMd5 = withFallback(createHashWasmMd5, createSparkMd5);
 
 scope.addEventListener('message', ({ data }) => {
   if ('cancel' in data) {
@@ -32,11 +38,11 @@ scope.addEventListener('message', ({ data }) => {
 
 async function hashFile(id: number, file: Blob, signal: AbortSignal): Promise<void> {
   try {
-    const hash = await md5OfBlob(file, {
-      signal,
-      sliceSize: WORKER_SLICE_SIZE,
-      onProgress: (progress) => scope.postMessage({ id, progress }),
-    });
+    const hash = await md5OfBlobWith(
+      file,
+      { signal, sliceSize: WORKER_SLICE_SIZE, onProgress: (progress) => scope.postMessage({ id, progress }) },
+      createMd5,
+    );
     scope.postMessage({ id, hash });
   } catch (error) {
     // The page has already rejected a cancelled file and forgotten its id.
