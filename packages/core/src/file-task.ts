@@ -25,6 +25,8 @@ export interface TaskContext {
   dispatch(action: Action): void;
   emit<K extends UploaderEventType>(type: K, detail: UploaderEventMap[K]): void;
   file(id: string): UploadFileState | undefined;
+  /** The bytes are sent: give the transfer slot to the next file while processing is followed. */
+  releaseSlot(): void;
 }
 
 const aborted = () => new UploadError('The upload was stopped.', { code: 'aborted' });
@@ -131,7 +133,8 @@ export async function runFileTask(ctx: TaskContext, id: string, blob: Blob, sign
   // The last report always goes out (the server throttles rows but keeps the final one).
   void ctx.api.reportProgress({ documentId, bytesUploaded: blob.size }).catch(() => {});
 
-  // 5. Follow the server until the document is completed or failed.
+  // 5. Follow the server until the document is completed or failed (no transfer slot needed).
+  ctx.releaseSlot();
   await followProcessing(ctx, id, documentId, result.features, signal);
 }
 

@@ -148,6 +148,27 @@ describe('Uploader (scripted I/O)', () => {
     uploader.destroy();
   });
 
+  it('resumed files wait their turn under the concurrency limit and then continue', async () => {
+    const { options, transport } = fakeOptions({ concurrency: 1 });
+    transport.script = [hangingSend];
+    const uploader = new Uploader(options);
+    await uploader.addFiles([textFile('a.txt', 'aaaa aaaa'), textFile('b.txt', 'bbbb bbbb')]);
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploading');
+    uploader.pause();
+    uploader.resume();
+    await until(() => uploader.getSnapshot().files.every((f) => f.status === 'uploaded'));
+    expect(transport.sends).to.have.length(3, 'a: hung then resumed; b: once');
+  });
+
+  it('does not pause server-side processing', async () => {
+    const { options } = fakeOptions();
+    const uploader = new Uploader(options);
+    await uploader.addFiles(textFile());
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploaded');
+    uploader.pause();
+    expect(uploader.getSnapshot().files[0]!.status).to.equal('uploaded');
+  });
+
   it('waits for start() when autoUpload is off', async () => {
     const { options, api } = fakeOptions({ autoUpload: false });
     const uploader = new Uploader(options);

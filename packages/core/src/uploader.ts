@@ -9,12 +9,15 @@ import { Subscribable } from './subscribable.js';
 import { createBackendApi } from './transport/backend-api.js';
 import { createDefaultTransport } from './transport/index.js';
 import type { UploaderSnapshot, UploadFileState } from './types.js';
-import { TERMINAL_STATUSES } from './types.js';
+import { PROCESSING_STATUSES, TERMINAL_STATUSES } from './types.js';
 import { UploadError } from './upload-error.js';
 import { type UploaderEventListener, UploaderEvents, type UploaderEventType } from './uploader-events.js';
 import { resolveOptions, type ResolvedOptions, type UploaderOptions } from './uploader-options.js';
 import { filesFromDataTransfer, filesFromInput } from './validation/data-transfer.js';
 import { rejectionError, validateFiles } from './validation/validate.js';
+
+/** Statuses whose file needs a task: never started, or resumed after a pause. */
+const NEEDS_WORK: readonly UploadFileState['status'][] = ['queued', 'hashing', 'initializing', 'uploading'];
 
 /** What `addFiles` takes: a file, several, a FileList, or a drop's DataTransfer (folders walked). */
 export type FilesInput = File | Blob | FileList | readonly (File | Blob)[] | DataTransfer;
@@ -31,6 +34,8 @@ export class Uploader extends Subscribable<() => void> {
   readonly #events = new UploaderEvents();
   readonly #blobs = new Map<string, Blob>();
   readonly #running = new Map<string, AbortController>();
+  /** Files holding one of the `concurrency` transfer slots (following processing holds none). */
+  readonly #slots = new Set<string>();
   #supabase: SupabaseClient | undefined;
   #api: BackendApi | undefined;
   #transport: Transport | undefined;
@@ -106,12 +111,13 @@ export class Uploader extends Subscribable<() => void> {
   /** Start queued files (all, or one): needed when `autoUpload` is false. */
   start(id?: string): void {
     for (const f of this.#select(id)) if (f.status === 'queued') this.#manual.add(f.id);
-    this.#pump(true);
+    this.#pump();
   }
 
+  /** Pause client work (hashing, sending); server-side processing cannot be paused. */
   pause(id?: string): void {
     for (const f of this.#select(id)) {
-      if (TERMINAL_STATUSES.includes(f.status) || f.status === 'paused') continue;
+      if (TERMINAL_STATUSES.includes(f.status) || PROCESSING_STATUSES.includes(f.status) || f.status === 'paused') continue;
       this.#dispatch({ type: 'paused', id: f.id });
       this.#abort(f.id);
     }
@@ -120,7 +126,7 @@ export class Uploader extends Subscribable<() => void> {
 
   resume(id?: string): void {
     for (const f of this.#select(id)) if (f.status === 'paused') this.#dispatch({ type: 'resumed', id: f.id });
-    this.#pump(true);
+    this.#pump();
   }
 
   cancel(id?: string): void {
@@ -143,7 +149,7 @@ export class Uploader extends Subscribable<() => void> {
       this.#dispatch({ type: 'reset', id: f.id });
       if (this.#file(f.id)?.status === 'queued') this.#manual.add(f.id);
     }
-    this.#pump(true);
+    this.#pump();
   }
 
   remove(id?: string): void {
@@ -166,6 +172,7 @@ export class Uploader extends Subscribable<() => void> {
     this.#destroyed = true;
     for (const controller of this.#running.values()) controller.abort();
     this.#running.clear();
+    this.#slots.clear();
     this.#events.clear();
     const hasher = this.#hasher as (Hasher & { terminate?: () => void }) | undefined;
     hasher?.terminate?.();
@@ -236,16 +243,17 @@ export class Uploader extends Subscribable<() => void> {
   #abort(id: string): void {
     this.#running.get(id)?.abort();
     this.#running.delete(id);
+    this.#slots.delete(id);
   }
 
-  #pump(manual = false): void {
+  /** Start work for files that need it, up to `concurrency` at once. */
+  #pump(): void {
     if (this.#destroyed) return;
     for (const f of this.#state.files) {
-      if (this.#running.size >= this.#options.concurrency) break;
-      if (this.#running.has(f.id)) continue;
-      const startable = f.status === 'queued' || (manual && (f.status === 'uploading' || f.status === 'hashing' || f.status === 'initializing'));
-      if (!startable) continue;
-      if (!this.#options.autoUpload && !this.#manual.has(f.id)) continue;
+      if (this.#slots.size >= this.#options.concurrency) break;
+      if (this.#running.has(f.id) || !NEEDS_WORK.includes(f.status)) continue;
+      // A file never started waits for start() when autoUpload is off; a resumed one goes on.
+      if (f.status === 'queued' && !this.#options.autoUpload && !this.#manual.has(f.id)) continue;
       this.#launch(f.id);
     }
   }
@@ -255,8 +263,10 @@ export class Uploader extends Subscribable<() => void> {
     if (!blob) return;
     const controller = new AbortController();
     this.#running.set(id, controller);
+    this.#slots.add(id);
     this.#wasBusy = true;
-    runFileTask(this.#context(), id, blob, controller.signal)
+    const context = { ...this.#context(), releaseSlot: () => this.#releaseSlot(id, controller) };
+    runFileTask(context, id, blob, controller.signal)
       .catch((error: unknown) => {
         if (controller.signal.aborted || this.#destroyed) return;
         const uploadError = error instanceof UploadError ? error : new UploadError(String(error), { code: 'network', fileId: id, cause: error });
@@ -264,12 +274,19 @@ export class Uploader extends Subscribable<() => void> {
       })
       .finally(() => {
         if (this.#running.get(id) === controller) this.#running.delete(id);
+        this.#releaseSlot(id, controller);
         this.#manual.delete(id);
         this.#pump();
       });
   }
 
-  #context(): TaskContext {
+  #releaseSlot(id: string, controller: AbortController): void {
+    // Only the task that holds the slot may give it back (a resumed file has a new task).
+    if (this.#running.get(id) !== controller && this.#running.has(id)) return;
+    if (this.#slots.delete(id)) this.#pump();
+  }
+
+  #context(): Omit<TaskContext, 'releaseSlot'> {
     return {
       options: this.#options,
       api: this.#ensureApi(),
