@@ -233,11 +233,16 @@ begin
     raise exception 'not signed in' using errcode = 'insufficient_privilege';
   end if;
 
-  insert into public.documents (id, user_id, filename, content_type, file_size, file_hash,
-                                storage_path, chunks_total, last_progress_at)
-  values (new_id, uid, p_filename, p_content_type, p_file_size, p_file_hash,
-          uid::text || '/' || new_id::text || '/' || public.storage_safe_name(p_filename), p_chunks_total, now())
-  on conflict (user_id, file_hash) where status not in ('failed', 'cancelled') do nothing;
+  begin
+    insert into public.documents (id, user_id, filename, content_type, file_size, file_hash,
+                                  storage_path, chunks_total, last_progress_at)
+    values (new_id, uid, p_filename, p_content_type, p_file_size, p_file_hash,
+            uid::text || '/' || new_id::text || '/' || public.storage_safe_name(p_filename), p_chunks_total, now())
+    on conflict (user_id, file_hash) where status not in ('failed', 'cancelled') do nothing;
+  exception when foreign_key_violation then
+    -- A still-valid token of a deleted user: the session is no good, not the request.
+    raise exception 'the signed-in user no longer exists' using errcode = 'invalid_authorization_specification';
+  end;
 
   if found then
     return query select new_id, false;

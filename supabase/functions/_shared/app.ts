@@ -55,6 +55,11 @@ function fromDatabaseError(error: unknown): HttpError | undefined {
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== 'string') return undefined;
   switch (code) {
+    case '28000': // invalid_authorization_specification: the token's user no longer exists
+      return new HttpError(401, 'auth_invalid', 'The signed-in user no longer exists; sign in again.', {
+        cause: error,
+        headers: { 'WWW-Authenticate': 'Bearer' },
+      });
     case '42501': // insufficient_privilege: RLS or a service-only transition
       return new HttpError(403, 'forbidden', 'You are not allowed to make this change to this document.', { cause: error });
     case '23514': // check_violation: a refused state transition or constraint

@@ -353,3 +353,11 @@ test('GET without documentId lists the caller\'s own recent documents, newest fi
   assert.equal((await call(handler, 'GET', { token, query: { limit: 'x' } })).status, 400);
   assert.equal((await call(handler, 'GET', {})).status, 401);
 });
+
+test('a valid token of a user that no longer exists is 401 auth_invalid, nothing written', async () => {
+  const before = await dbFingerprint();
+  const res = await init(await userToken(crypto.randomUUID()), pdf());
+  assert.equal(res.status, 401);
+  assert.equal(res.body.error.code, 'auth_invalid');
+  assert.deepEqual(await dbFingerprint(), before);
+});

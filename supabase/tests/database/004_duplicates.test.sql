@@ -2,7 +2,7 @@
 begin;
 \ir ../helpers.psql
 create extension if not exists dblink with schema extensions;
-select plan(13);
+select plan(14);
 
 select tests.create_supabase_user('dup') as dup_id \gset
 
@@ -30,6 +30,12 @@ select tests.authenticate_as('dup');
 select results_eq(
   $$select duplicate from public.create_document('a.pdf', 'application/pdf', 100, md5('same bytes'))$$,
   $$values (false)$$, 'after a failure the same file makes a new document');
+
+-- A token of a deleted user (claims name no auth.users row) is an authorization error, not a crash.
+select set_config('request.jwt.claims', json_build_object('sub', gen_random_uuid(), 'role', 'authenticated')::text, true);
+select throws_ok($$select * from public.create_document('ghost.pdf', 'application/pdf', 10, md5('ghost'))$$,
+  '28000', null, 'a user that no longer exists cannot create documents');
+select tests.authenticate_as('dup');
 
 -- Another user's identical file is not a duplicate of yours.
 select tests.as_owner();
