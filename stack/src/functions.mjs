@@ -92,7 +92,15 @@ export async function createFunctionsService(ctx) {
           headers: req.headers,
           agent,
         }, (up) => {
-          res.writeHead(up.statusCode ?? 502, up.headers);
+          const headers = { ...up.headers };
+          if (!req.complete) {
+            // The function answered (e.g. 413) before reading the whole body: stop forwarding,
+            // drain the rest, and tell the client this connection is done rather than reset it.
+            req.unpipe(upstream);
+            req.resume();
+            headers.connection = 'close';
+          }
+          res.writeHead(up.statusCode ?? 502, headers);
           up.pipe(res);
           up.on('end', () => resolve(undefined));
           up.on('error', reject);
