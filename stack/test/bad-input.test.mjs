@@ -12,7 +12,7 @@ import { SignJWT } from 'jose';
 import { Webhook } from 'standardwebhooks';
 import { signJwt } from '../src/jwt.mjs';
 import { storageIdle } from '../src/storage.mjs';
-import { disconnectClients, signedInClient, startTestStack } from './helpers.mjs';
+import { disconnectClients, signedInClient, startTestStack, rawRequest as rawRequestTo } from './helpers.mjs';
 
 /** @type {Awaited<ReturnType<typeof startTestStack>>} */
 let stack;
@@ -52,20 +52,8 @@ function fn(method, name, jwt, body, headers = {}) {
   });
 }
 
-/** A request with the path exactly as written (fetch resolves "." and ".." away). @returns {Promise<Response>} */
-function rawRequest(/** @type {string} */ method, /** @type {string} */ rawPath, /** @type {Record<string, string>} */ headers) {
-  const { hostname, port } = new URL(stack.url);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ hostname, port, path: rawPath, method, headers }, (res) => {
-      /** @type {Buffer[]} */
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0, headers: /** @type {any} */ (res.headers) })));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** @param {string} method @param {string} rawPath @param {Record<string, string>} headers */
+const rawRequest = (method, rawPath, headers) => rawRequestTo(stack.url, method, rawPath, headers);
 
 /** Standard Webhooks headers for `body`. */
 function signed(/** @type {string} */ body, { id = `msg_${randomUUID()}`, at = new Date(), secret = '', sendBody = body } = {}) {

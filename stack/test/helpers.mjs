@@ -1,6 +1,7 @@
 // @ts-check
 // Shared by the stack's tests: one stack per test file on a free port, and real supabase-js
 // clients (Node 20 has no global WebSocket, so realtime gets the `ws` implementation).
+import http from 'node:http';
 import { createClient } from '@supabase/supabase-js';
 import WebSocket from 'ws';
 import { startStack } from '../src/stack.mjs';
@@ -56,4 +57,23 @@ export async function eventually(/** @type {() => Promise<any>} */ check, ms = 5
     await new Promise((r) => setTimeout(r, every));
   }
   throw new Error(`condition not met within ${ms} ms (last: ${JSON.stringify(last)})`);
+}
+
+/**
+ * A request with the path exactly as written (fetch and `new URL` resolve "." and ".." away).
+ * @param {string} baseUrl @param {string} method @param {string} rawPath @param {Record<string, string>} headers
+ * @returns {Promise<Response>}
+ */
+export function rawRequest(baseUrl, method, rawPath, headers) {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ hostname, port, path: rawPath, method, headers }, (res) => {
+      /** @type {Buffer[]} */
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0, headers: /** @type {any} */ (res.headers) })));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

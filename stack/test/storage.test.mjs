@@ -15,7 +15,7 @@ import { Webhook } from 'standardwebhooks';
 import * as tus from 'tus-js-client';
 import { signJwt } from '../src/jwt.mjs';
 import { storageIdle } from '../src/storage.mjs';
-import { client, eventually, startTestStack } from './helpers.mjs';
+import { client, eventually, startTestStack, rawRequest as rawRequestTo } from './helpers.mjs';
 
 const MiB = 1024 * 1024;
 const BUCKET = 'documents';
@@ -126,24 +126,8 @@ function eventsFor(name) {
 /** @param {string} p @param {RequestInit} [init] */
 const storageFetch = (p, init = {}) => fetch(`${stack.url}/storage/v1${p}`, init);
 
-/**
- * A request with the path exactly as written (fetch and `new URL` resolve "." and ".." away).
- * @param {string} method @param {string} rawPath @param {Record<string, string>} headers
- * @returns {Promise<Response>}
- */
-function rawRequest(method, rawPath, headers) {
-  const { hostname, port } = new URL(stack.url);
-  return new Promise((resolve, reject) => {
-    const req = http.request({ hostname, port, path: rawPath, method, headers }, (res) => {
-      /** @type {Buffer[]} */
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0, headers: /** @type {any} */ (res.headers) })));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** @param {string} method @param {string} rawPath @param {Record<string, string>} headers */
+const rawRequest = (method, rawPath, headers) => rawRequestTo(stack.url, method, rawPath, headers);
 
 /** Storage's REST error shape: HTTP 400 (or 5xx) and the real code in the body. @param {Response} res @param {string} statusCode */
 async function assertStorageError(res, statusCode, /** @type {Record<string, unknown>} */ fields = {}) {

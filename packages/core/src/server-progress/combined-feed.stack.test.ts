@@ -1,26 +1,11 @@
 // The combined feed against the local stack: real Realtime, real progress-tracker.
 import { expect } from '@open-wc/testing';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import SparkMD5 from 'spark-md5';
 import type { ProgressEvent, ServerProgress, UploadPlan } from '../interfaces.js';
-import { pdfBlob, signedInClient } from '../testing/stack.js';
+import { createDocument, signedInClient, uploadBytes } from '../testing/stack.js';
 import { createProgressFeed } from './combined-feed.js';
 import { createRealtimeFeed } from './realtime-feed.js';
 
-async function createDocument(supabase: SupabaseClient, seed: number): Promise<{ documentId: string; plan: UploadPlan; file: File }> {
-  const file = pdfBlob(4096, seed, 'notes.pdf');
-  const fileHash = SparkMD5.ArrayBuffer.hash(await file.arrayBuffer());
-  const { data, error } = await supabase.functions.invoke('upload-handler', {
-    body: { filename: file.name, contentType: file.type, fileSize: file.size, fileHash },
-  });
-  if (error) throw error;
-  return { documentId: data.documentId, plan: data.upload, file };
-}
-
-async function uploadBytes(supabase: SupabaseClient, plan: UploadPlan, file: File): Promise<void> {
-  const { error } = await supabase.storage.from(plan.bucket).uploadToSignedUrl(plan.path, plan.token, file, { contentType: file.type });
-  if (error) throw error;
-}
 
 /** BackendApi.getProgress over progress-tracker GET, as the signed-in user. */
 function stackApi(supabase: SupabaseClient) {

@@ -1,27 +1,9 @@
 import { expect } from '@open-wc/testing';
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js';
-import SparkMD5 from 'spark-md5';
 import type { ProgressEvent, UploadPlan } from '../interfaces.js';
-import { pdfBlob, signedInClient, stackInfo } from '../testing/stack.js';
+import { createDocument, signedInClient, stackInfo, uploadBytes } from '../testing/stack.js';
 import type { ChannelHealth, RealtimeClientLike, RealtimeProgressFeed } from './realtime-feed.js';
 import { createRealtimeFeed, eventFromRow } from './realtime-feed.js';
-
-// ---- helpers: a document on the local stack --------------------------------------------------
-
-async function createDocument(supabase: SupabaseClient, seed: number): Promise<{ documentId: string; plan: UploadPlan; file: File }> {
-  const file = pdfBlob(4096, seed, 'notes.pdf');
-  const fileHash = SparkMD5.ArrayBuffer.hash(await file.arrayBuffer());
-  const { data, error } = await supabase.functions.invoke('upload-handler', {
-    body: { filename: file.name, contentType: file.type, fileSize: file.size, fileHash },
-  });
-  if (error) throw error;
-  return { documentId: data.documentId, plan: data.upload, file };
-}
-
-async function uploadBytes(supabase: SupabaseClient, plan: UploadPlan, file: File): Promise<void> {
-  const { error } = await supabase.storage.from(plan.bucket).uploadToSignedUrl(plan.path, plan.token, file, { contentType: file.type });
-  if (error) throw error;
-}
 
 async function waitFor<T>(what: string, check: () => T | undefined | false, timeoutMs = 8_000): Promise<T> {
   const until = Date.now() + timeoutMs;

@@ -1,6 +1,8 @@
 // Browser-test helpers for integration tests against the local stack that the test runner
 // starts (web-test-runner.config.mjs serves its URL and keys at /__stack.json).
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import SparkMD5 from 'spark-md5';
+import type { UploadPlan } from '../interfaces.js';
 
 export interface StackInfo {
   url: string;
@@ -41,4 +43,21 @@ export function pdfBlob(size: number, seed = 1, name = 'doc.pdf'): File {
   }
   bytes.set(new TextEncoder().encode('%PDF-1.7\n'), 0);
   return new File([bytes], name, { type: 'application/pdf' });
+}
+
+/** A pending document made through upload-handler, with its plan and the PDF bytes to send. */
+export async function createDocument(supabase: SupabaseClient, seed: number): Promise<{ documentId: string; plan: UploadPlan; file: File }> {
+  const file = pdfBlob(4096, seed, 'notes.pdf');
+  const fileHash = SparkMD5.ArrayBuffer.hash(await file.arrayBuffer());
+  const { data, error } = await supabase.functions.invoke('upload-handler', {
+    body: { filename: file.name, contentType: file.type, fileSize: file.size, fileHash },
+  });
+  if (error) throw error;
+  return { documentId: data.documentId, plan: data.upload, file };
+}
+
+/** Send a document's bytes to its signed upload URL. */
+export async function uploadBytes(supabase: SupabaseClient, plan: UploadPlan, file: File): Promise<void> {
+  const { error } = await supabase.storage.from(plan.bucket).uploadToSignedUrl(plan.path, plan.token, file, { contentType: file.type });
+  if (error) throw error;
 }
