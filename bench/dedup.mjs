@@ -3,33 +3,16 @@
 // user already uploaded is added again (a new Uploader each time, so only the server knows),
 // in Chromium through @v2-uploader/core against the local stack. Baseline in the same run: a
 // fresh upload of a 50 MB file to `uploaded`. Writes results/dedup.json.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { esbuild, benchDir, root, summarize, writeResult } from './lib/common.mjs';
-import { serve, launch } from './lib/browser.mjs';
+import { rmSync } from 'node:fs';
+import { summarize, writeResult } from './lib/common.mjs';
+import { buildPages, serve, launch } from './lib/browser.mjs';
 import { startStack } from '../stack/src/stack.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FRESH_RUNS = Math.max(3, Math.ceil(RUNS / 2));
 
 export async function runDedup() {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'v2-bench-dedup-'));
-  await esbuild.build({
-    entryPoints: {
-      'dedup-page': path.join(benchDir, 'browser/dedup-page.js'),
-      'hash-worker': path.join(root, 'packages/core/dist/hashing/hash-worker.js'),
-    },
-    outdir: out,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    nodePaths: [path.join(root, 'playground/node_modules')],
-    logLevel: 'silent',
-  });
+  const out = await buildPages('dedup', { 'dedup-page': 'dedup-page.js' });
   const stack = await startStack({ port: 0, processor: false, log: () => {} });
   const { server, url } = await serve(out, 'dedup-page.js');
   const chrome = await launch();

@@ -5,11 +5,9 @@
 // to `upload-complete`), at the large size our core's TUS transport (the full core path is
 // capped at 50 MiB by design). All in one run, one stack, variants interleaved round-robin.
 // Writes results/e2e.json.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { esbuild, benchDir, peersDir, root, summarize, writeResult } from './lib/common.mjs';
-import { serve, launch } from './lib/browser.mjs';
+import { rmSync } from 'node:fs';
+import { summarize, writeResult } from './lib/common.mjs';
+import { buildPages, serve, launch } from './lib/browser.mjs';
 import { startBenchStack, clearBenchBucket, BENCH_GLOBAL_LIMIT } from './lib/bench-stack.mjs';
 
 const RUNS = Math.max(3, Number(process.env.BENCH_E2E_RUNS ?? 3));
@@ -19,25 +17,7 @@ const LARGE_MB = Number(process.env.BENCH_E2E_LARGE_MB ?? 500);
 const LARGE = LARGE_MB * 1000 * 1000;
 
 /** Builds the bench page (and core's hash worker) into a temp dir. */
-export async function buildPage(name) {
-  const out = mkdtempSync(path.join(os.tmpdir(), `v2-bench-${name}-`));
-  await esbuild.build({
-    entryPoints: {
-      'e2e-page': path.join(benchDir, 'browser/e2e-page.js'),
-      'hash-worker': path.join(root, 'packages/core/dist/hashing/hash-worker.js'),
-    },
-    outdir: out,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    nodePaths: [path.join(peersDir, 'node_modules'), path.join(root, 'playground/node_modules')],
-    logLevel: 'silent',
-  });
-  return out;
-}
+export const buildPage = (name) => buildPages(name, { 'e2e-page': 'e2e-page.js' });
 
 /** Stack, static server, Chromium and a signed-in bench page; `close()` tears all down. */
 export async function openBench(name) {

@@ -4,11 +4,9 @@
 // page and in a worker, over the same in-memory random Blob; runs interleaved round-robin, one
 // warm-up each; median and spread; ratio against hash-wasm in the same context. Then the
 // longest main-thread block while our default hasher hashes 50 MB. Writes results/hashing.json.
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { esbuild, benchDir, peersDir, root, summarize, writeResult } from './lib/common.mjs';
-import { serve, launch } from './lib/browser.mjs';
+import { rmSync } from 'node:fs';
+import { summarize, writeResult } from './lib/common.mjs';
+import { buildPages, serve, launch } from './lib/browser.mjs';
 
 const MiB = 1024 * 1024;
 const SIZE = Number(process.env.BENCH_HASH_MIB ?? 64) * MiB;
@@ -16,23 +14,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const BLOCK_SIZE = 50 * 1000 * 1000;
 
 export async function runHashing() {
-  const out = mkdtempSync(path.join(os.tmpdir(), 'v2-bench-hash-'));
-  await esbuild.build({
-    entryPoints: {
-      'hash-page': path.join(benchDir, 'browser/hash-page.js'),
-      'hash-peer-worker': path.join(benchDir, 'browser/hash-peer-worker.js'),
-      // WorkerHasher loads `new URL('./hash-worker.js', import.meta.url)`: next to the page bundle.
-      'hash-worker': path.join(root, 'packages/core/dist/hashing/hash-worker.js'),
-    },
-    outdir: out,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    nodePaths: [path.join(peersDir, 'node_modules')],
-    logLevel: 'silent',
-  });
+  const out = await buildPages('hash', { 'hash-page': 'hash-page.js', 'hash-peer-worker': 'hash-peer-worker.js' }, { splitting: false });
   const { server, url } = await serve(out, 'hash-page.js');
   const chrome = await launch();
   try {

@@ -3,10 +3,35 @@ import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadPuppeteer } from './common.mjs';
+import { benchDir, esbuild, loadPuppeteer, peersDir, root } from './common.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/lib/chromium.mjs';
 
 const types = { '.js': 'text/javascript', '.html': 'text/html', '.map': 'application/json', '.wasm': 'application/wasm' };
+
+/**
+ * Bundles bench pages (files under bench/browser/, keyed by output name) into a temp dir, with
+ * core's hash worker next to them: WorkerHasher loads `new URL('./hash-worker.js', import.meta.url)`.
+ * Bare imports fall back to the peers project, then the playground (supabase-js).
+ * @param {string} name @param {Record<string, string>} pages @param {{ splitting?: boolean }} [options]
+ */
+export async function buildPages(name, pages, { splitting = true } = {}) {
+  const out = mkdtempSync(path.join(os.tmpdir(), `v2-bench-${name}-`));
+  const entryPoints = Object.fromEntries(Object.entries(pages).map(([out, file]) => [out, path.join(benchDir, 'browser', file)]));
+  entryPoints['hash-worker'] = path.join(root, 'packages/core/dist/hashing/hash-worker.js');
+  await esbuild.build({
+    entryPoints,
+    outdir: out,
+    bundle: true,
+    splitting,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    nodePaths: [path.join(peersDir, 'node_modules'), path.join(root, 'playground/node_modules')],
+    logLevel: 'silent',
+  });
+  return out;
+}
 
 /** Serves `dir`; `/` is a page that loads `script` as a module. */
 export function serve(dir, script) {
