@@ -7,6 +7,7 @@ import { ProgressMeter } from './progress-meter.js';
 import type { Action } from './reducer.js';
 import { resumeKey } from './persistence/indexeddb-resume-store.js';
 import { retryDelay } from './transport/retry.js';
+import { isTokenExpired, isUploadGone } from './transport/transport-error.js';
 import { claimedDocumentType } from './validation/validate.js';
 import type { UploadFileState } from './types.js';
 import { UploadError } from './upload-error.js';
@@ -48,10 +49,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Errors that mean "ask upload-handler again": a signed token expired, or the TUS upload is gone. */
-function needsNewPlan(error: UploadError): boolean {
-  const e = error as UploadError & { tokenExpired?: boolean; uploadGone?: boolean };
-  return e.tokenExpired === true || e.uploadGone === true;
-}
+const needsNewPlan = (error: UploadError) => isTokenExpired(error) || isUploadGone(error);
 
 function toUploadError(error: unknown, fileId: string): UploadError {
   if (error instanceof UploadError) return error;
@@ -112,7 +110,7 @@ export async function runFileTask(ctx: TaskContext, id: string, blob: Blob, sign
       const error = toUploadError(raw, id);
       if (attempt >= ctx.options.maxAttempts || (!error.retryable && !needsNewPlan(error))) throw error;
       if (needsNewPlan(error)) {
-        dropResumeUrl = (error as UploadError & { uploadGone?: boolean }).uploadGone === true;
+        dropResumeUrl = isUploadGone(error);
         attempt += 1;
         continue;
       }

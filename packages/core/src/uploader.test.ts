@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { TransportError } from './transport/transport-error.js';
 import { UploadError } from './upload-error.js';
 import { Uploader } from './uploader.js';
 import type { UploaderEventType } from './uploader-events.js';
@@ -60,7 +61,7 @@ describe('Uploader (scripted I/O)', () => {
 
   it('asks for a new plan when the token expired, and resumes from the persisted upload URL', async () => {
     const { options, api, transport } = fakeOptions();
-    const expired = Object.assign(new UploadError('expired', { code: 'http', status: 400, retryable: false }), { tokenExpired: true });
+    const expired = new TransportError('expired', { code: 'http', status: 400, retryable: false, tokenExpired: true, request: { method: 'PATCH', url: 'http://storage.invalid/tus/abc' } });
     transport.script = [
       async (_n, o, size) => {
         o.onUploadUrl?.('http://storage.invalid/tus/abc');
