@@ -15,6 +15,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.STACK_PORT ?? '54321' },
     'jwt-expiry': { type: 'string', default: process.env.STACK_JWT_EXPIRY ?? '3600' },
     'no-processor': { type: 'boolean', default: false },
+    'sweep-interval': { type: 'string', default: process.env.STACK_SWEEP_INTERVAL ?? '60' },
     quiet: { type: 'boolean', default: false },
   },
 });
@@ -27,6 +28,7 @@ const stack = await startStack({
   reset: values.reset,
   jwtExpiry: Number(values['jwt-expiry']),
   processor: values['no-processor'] ? false : {},
+  sweepIntervalMs: Number(values['sweep-interval']) * 1000,
   log: values.quiet ? () => {} : (line) => console.log(line),
 });
 

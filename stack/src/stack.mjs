@@ -25,6 +25,8 @@ import { verifyJwt } from './jwt.mjs';
  * @property {Partial<import('./processor.mjs').ProcessorSettings> | false} [processor]  demo processor settings, or false
  * @property {(line: string) => void} [log]
  * @property {string} [webhookUrl]  override where Storage sends its events (tests)
+ * @property {number} [sweepIntervalMs]  run public.sweep_abandoned_uploads() this often, as pg_cron
+ *   does on hosted Supabase (default 60000; 0 turns the timer off)
  */
 
 /**
@@ -139,6 +141,27 @@ export async function startStack(options = {}) {
       services.push(processor.service);
     }
     for (const s of services) if (s.close) closers.push(s.close);
+
+    // Abandoned uploads (migration 017): what pg_cron does on hosted Supabase, on a timer here.
+    // Closers run in reverse, so the timer stops before the pool ends.
+    const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
+    if (sweepIntervalMs > 0) {
+      let sweeping = false;
+      const timer = setInterval(() => {
+        if (sweeping || stopped) return;
+        sweeping = true;
+        sql`select public.sweep_abandoned_uploads() as swept`
+          .then(([row]) => {
+            if (row?.swept) ctx.log(`stack: swept ${row.swept} abandoned upload(s)`);
+          })
+          .catch((error) => ctx.log('stack: sweep_abandoned_uploads failed', { error: String(error) }))
+          .finally(() => {
+            sweeping = false;
+          });
+      }, sweepIntervalMs);
+      timer.unref();
+      closers.push(() => clearInterval(timer));
+    }
 
     server.on('request', (req, res) => {
       // Route by the raw path: `new URL` would resolve `/storage/v1/../auth/v1` into another service.

@@ -3,6 +3,7 @@
 // clients (Node 20 has no global WebSocket, so realtime gets the `ws` implementation).
 import http from 'node:http';
 import { createClient } from '@supabase/supabase-js';
+import * as tus from 'tus-js-client';
 import WebSocket from 'ws';
 import { startStack } from '../src/stack.mjs';
 
@@ -75,5 +76,42 @@ export function rawRequest(baseUrl, method, rawPath, headers) {
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** Deterministic bytes that look like a PDF to anyone who sniffs them. @param {number} size */
+export function pdfBytes(size, seed = 1) {
+  const buf = Buffer.alloc(size);
+  let x = seed;
+  for (let i = 0; i < size; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    buf[i] = x & 0xff;
+  }
+  buf.write('%PDF-1.7\n', 0, 'latin1');
+  return buf;
+}
+
+/**
+ * Send `bytes` with tus-js-client the way upload-handler's plan says (the signed TUS route,
+ * `x-signature` on every request); resolves with the upload URL when every byte is stored.
+ * @param {{ tusEndpoint: string, chunkSize: number, token: string, bucket: string, path: string }} plan
+ * @param {Buffer} bytes
+ * @param {Partial<import('tus-js-client').UploadOptions>} [options]
+ * @returns {Promise<string>}
+ */
+export function tusUpload(plan, bytes, options = {}) {
+  return new Promise((resolve, reject) => {
+    const upload = new tus.Upload(bytes, {
+      endpoint: plan.tusEndpoint,
+      chunkSize: plan.chunkSize,
+      headers: { 'x-signature': plan.token },
+      metadata: { bucketName: plan.bucket, objectName: plan.path, contentType: 'application/pdf' },
+      retryDelays: [0, 200, 500],
+      storeFingerprintForResuming: false,
+      ...options,
+      onSuccess: () => resolve(/** @type {string} */ (upload.url)),
+      onError: reject,
+    });
+    upload.start();
   });
 }

@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import * as tus from 'tus-js-client';
 import { storageIdle } from '../src/storage.mjs';
-import { client, disconnectClients, eventually, signedInClient, startTestStack } from './helpers.mjs';
+import { client, disconnectClients, eventually, pdfBytes, signedInClient, startTestStack, tusUpload } from './helpers.mjs';
 
 /** @type {Awaited<ReturnType<typeof startTestStack>>} */
 let stack;
@@ -19,18 +18,6 @@ after(async () => {
   await disconnectClients();
   await stack?.stop();
 });
-
-/** Deterministic bytes that look like a PDF to anyone who sniffs them. */
-function pdfBytes(size, seed = 1) {
-  const buf = Buffer.alloc(size);
-  let x = seed;
-  for (let i = 0; i < size; i++) {
-    x = (x * 1103515245 + 12345) & 0x7fffffff;
-    buf[i] = x & 0xff;
-  }
-  buf.write('%PDF-1.7\n', 0, 'latin1');
-  return buf;
-}
 
 /** Subscribe a signed-in client to its own progress rows; resolves once subscribed. */
 async function followProgress(/** @type {any} */ c, /** @type {string} */ userId) {
@@ -46,24 +33,6 @@ async function followProgress(/** @type {any} */ c, /** @type {string} */ userId
       });
   });
   return rows;
-}
-
-/** Send `bytes` with tus-js-client as the plan says; optionally kill it once mid-way and resume. */
-function tusUpload(/** @type {any} */ plan, /** @type {Buffer} */ bytes, { onProgress = (/** @type {number} */ _n) => {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const upload = new tus.Upload(bytes, {
-      endpoint: plan.tusEndpoint,
-      chunkSize: plan.chunkSize,
-      headers: { 'x-signature': plan.token },
-      metadata: { bucketName: plan.bucket, objectName: plan.path, contentType: 'application/pdf' },
-      retryDelays: [0, 200, 500],
-      storeFingerprintForResuming: false,
-      onProgress: (sent) => onProgress(sent),
-      onSuccess: () => resolve(upload.url),
-      onError: reject,
-    });
-    upload.start();
-  });
 }
 
 test('a 20 MB TUS upload goes from upload-handler to completed, with realtime rows on the way', async () => {
