@@ -5,7 +5,7 @@
 import type { BackendApi, Features, Hasher, InitResult, ProgressEvent, ProgressFeed, ResumeStore, Transport, UploadPlan } from './interfaces.js';
 import { ProgressMeter } from './progress-meter.js';
 import type { Action } from './reducer.js';
-import { resumeKey } from './persistence/indexeddb-resume-store.js';
+import { resumeKey } from './persistence/resume-key.js';
 import { retryDelay } from './transport/retry.js';
 import { isTokenExpired, isUploadGone } from './transport/transport-error.js';
 import { claimedDocumentType } from './validation/validate.js';

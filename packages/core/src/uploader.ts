@@ -1,13 +1,9 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { runFileTask, type TaskContext } from './file-task.js';
-import { createDefaultHasher } from './hashing/index.js';
 import type { BackendApi, Features, Hasher, ProgressFeed, ResumeStore, Transport } from './interfaces.js';
-import { IndexedDbResumeStore } from './persistence/indexeddb-resume-store.js';
+import { lazyBackendApi, lazyHasher, lazyResumeStore, lazyTransport, loadDefaultIo } from './lazy-io.js';
 import { type Action, emptySnapshot, newFileState, reduce } from './reducer.js';
-import { createProgressFeed } from './server-progress/combined-feed.js';
 import { Subscribable } from './subscribable.js';
-import { createBackendApi } from './transport/backend-api.js';
-import { createDefaultTransport } from './transport/index.js';
 import type { UploaderSnapshot, UploadFileState } from './types.js';
 import { PROCESSING_STATUSES, TERMINAL_STATUSES } from './types.js';
 import { UploadError } from './upload-error.js';
@@ -290,8 +286,8 @@ export class Uploader extends Subscribable<() => void> {
     return {
       options: this.#options,
       api: this.#ensureApi(),
-      transport: (this.#transport ??= this.#raw.transport ?? createDefaultTransport()),
-      hasher: (this.#hasher ??= this.#raw.hasher ?? createDefaultHasher()),
+      transport: (this.#transport ??= this.#raw.transport ?? lazyTransport()),
+      hasher: (this.#hasher ??= this.#raw.hasher ?? lazyHasher()),
       store: this.#ensureStore(),
       feed: (features) => this.#ensureFeed(features),
       now: () => this.#now(),
@@ -306,7 +302,7 @@ export class Uploader extends Subscribable<() => void> {
 
   #ensureStore(): ResumeStore {
     if (this.#store) return this.#store;
-    const store = this.#raw.resumeStore ?? new IndexedDbResumeStore();
+    const store = this.#raw.resumeStore ?? lazyResumeStore();
     // Storage forgets unfinished TUS uploads after a day; so do we (once per uploader).
     void store.prune(this.#options.resumeMaxAgeMs).catch(() => {});
     return (this.#store = store);
@@ -325,7 +321,7 @@ export class Uploader extends Subscribable<() => void> {
     if (this.#api) return this.#api;
     if (this.#raw.api) return (this.#api = this.#raw.api);
     const supabase = this.#ensureSupabase();
-    return (this.#api = createBackendApi(supabase, {
+    return (this.#api = lazyBackendApi(supabase, {
       ...(this.#raw.supabaseUrl ? { supabaseUrl: this.#raw.supabaseUrl } : {}),
       ...(this.#raw.supabaseKey ? { supabaseKey: this.#raw.supabaseKey } : {}),
     }));
@@ -337,7 +333,9 @@ export class Uploader extends Subscribable<() => void> {
       const userId = (await api.userId()) ?? 'anonymous';
       const realtime = this.#options.realtime && features.realtime;
       if (this.#raw.progressFeed) return this.#raw.progressFeed({ userId, realtime });
-      return createProgressFeed({ supabase: this.#ensureSupabase(), api, userId, realtime });
+      const supabase = this.#ensureSupabase();
+      const { createProgressFeed } = await loadDefaultIo();
+      return createProgressFeed({ supabase, api, userId, realtime });
     })();
     return this.#feed;
   }

@@ -4,6 +4,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { BackendApi, InitResult, ServerProgress } from '../interfaces.js';
 import type { UploadErrorRequest } from '../upload-error.js';
+import { clientConfig } from './client-config.js';
 import { parseRetryAfter } from './retry.js';
 import { abortedError, networkError, TransportError } from './transport-error.js';
 
@@ -26,32 +27,6 @@ export interface BackendApiOptions {
 
 /** Any supabase-js client, whatever its Database type. */
 export type AnySupabaseClient = SupabaseClient<any, any, any>;
-
-/** What supabase-js 2.x holds but declares `protected` (see {@link BackendApiOptions.supabaseUrl}). */
-interface ClientInternals {
-  supabaseUrl?: unknown;
-  supabaseKey?: unknown;
-  functionsUrl?: unknown;
-}
-
-const trimSlashes = (url: string) => url.replace(/\/+$/, '');
-
-function clientConfig(supabase: AnySupabaseClient, options: BackendApiOptions): { functionsUrl: string; anonKey: string } {
-  const internals = supabase as unknown as ClientInternals;
-  const clientFunctionsUrl =
-    internals.functionsUrl instanceof URL || typeof internals.functionsUrl === 'string' ? String(internals.functionsUrl) : undefined;
-  const clientUrl = typeof internals.supabaseUrl === 'string' ? internals.supabaseUrl : undefined;
-  const functionsUrl =
-    options.functionsUrl ??
-    (options.supabaseUrl !== undefined ? `${trimSlashes(options.supabaseUrl)}/functions/v1` : undefined) ??
-    clientFunctionsUrl ??
-    (clientUrl !== undefined ? `${trimSlashes(clientUrl)}/functions/v1` : undefined);
-  const anonKey = options.supabaseKey ?? (typeof internals.supabaseKey === 'string' ? internals.supabaseKey : undefined);
-  if (!functionsUrl || !anonKey) {
-    throw new TypeError('createBackendApi: cannot read the URL and key of this Supabase client; pass options.supabaseUrl and options.supabaseKey.');
-  }
-  return { functionsUrl: trimSlashes(functionsUrl), anonKey };
-}
 
 /** A BackendApi over `supabase`'s session, calling upload-handler and progress-tracker. */
 export function createBackendApi(supabase: AnySupabaseClient, options: BackendApiOptions = {}): BackendApi {

@@ -1,6 +1,6 @@
 // What a row shows for a file state, as plain data: which buttons, how full the bar is,
 // which lines of text. Kept apart from the element so each rule is stated once.
-import { type FileStatus, PROCESSING_STATUSES, TERMINAL_STATUSES, type UploadFileState } from '@v2-uploader/core';
+import { type FileStatus, PROCESSING_STATUSES, TERMINAL_STATUSES, type UploadFileState } from '@v2-uploader/core/store';
 import type { ResolvedLocale } from '../i18n/locale.js';
 import type { V2ItemAction } from './item-action-event.js';
 

@@ -1,7 +1,6 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { matchesAccept, rejectionMessage, Uploader, type UploaderEventMap, type UploaderOptions } from '@v2-uploader/core';
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { matchesAccept, rejectionMessage, Uploader, type UploaderEventMap, type UploaderOptions } from '@v2-uploader/core/store';
+import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import { repeat } from 'lit/directives/repeat.js';
 import {
@@ -65,46 +64,75 @@ const DEFAULT_ACCEPT = '.pdf,.docx,.txt,application/pdf,application/vnd.openxmlf
 export class V2UploaderElement extends LitElement {
   static override styles = uploaderStyles;
   static formAssociated = true;
+  // Declared without decorators: the helpers tsc emits for decorators cost more bytes than the
+  // element itself. (`state: true` with `attribute: false` is what the `@state()` decorator set.)
+  static override properties: PropertyDeclarations = {
+    supabaseUrl: { attribute: 'supabase-url' },
+    anonKey: { attribute: 'anon-key' },
+    supabase: { attribute: false },
+    accept: {},
+    maxFileSize: { type: Number, attribute: 'max-file-size' },
+    maxFiles: { type: Number, attribute: 'max-files' },
+    multiple: { type: Boolean, reflect: true },
+    autoUpload: { attribute: 'auto-upload', converter: defaultTrue },
+    chunkSize: { type: Number, attribute: 'chunk-size' },
+    realtime: { converter: defaultTrue },
+    locale: { reflect: true },
+    disabled: { type: Boolean, reflect: true },
+    name: { reflect: true },
+    required: { type: Boolean, reflect: true },
+    theme: { reflect: true },
+    thumbnails: { type: Boolean },
+    drag: { state: true, attribute: false },
+    announcement: { state: true, attribute: false },
+    alert: { state: true, attribute: false },
+  };
 
   /** Project URL, e.g. `https://<ref>.supabase.co` (or give the `supabase` property). */
-  @property({ attribute: 'supabase-url' }) accessor supabaseUrl = '';
+  declare supabaseUrl: string;
   /** The anon (publishable) key. */
-  @property({ attribute: 'anon-key' }) accessor anonKey = '';
+  declare anonKey: string;
   /** The app's Supabase client, with its session (property only). */
-  @property({ attribute: false }) accessor supabase: SupabaseClient | undefined = undefined;
+  declare supabase: SupabaseClient | undefined;
   /** Accepted types, as the input attribute: MIME types, `type/*`, `.ext`. */
-  @property() accessor accept = DEFAULT_ACCEPT;
+  declare accept: string;
   /** Largest file in bytes (the server allows 50 MiB). */
-  @property({ type: Number, attribute: 'max-file-size' }) accessor maxFileSize = 52_428_800;
+  declare maxFileSize: number;
   /** Most files in the list at once. */
-  @property({ type: Number, attribute: 'max-files' }) accessor maxFiles = Infinity;
+  declare maxFiles: number;
   /** Allow several files per pick or drop. */
-  @property({ type: Boolean, reflect: true }) accessor multiple = false;
+  declare multiple: boolean;
   /** Start uploading as soon as files are added (`auto-upload="false"` to start by hand). */
-  @property({ attribute: 'auto-upload', converter: defaultTrue }) accessor autoUpload = true;
+  declare autoUpload: boolean;
   /** TUS chunk size in bytes (default: the server's plan, 6 MiB). */
-  @property({ type: Number, attribute: 'chunk-size' }) accessor chunkSize: number | undefined = undefined;
+  declare chunkSize: number | undefined;
   /** Follow server progress over Realtime (`realtime="false"` polls instead). */
-  @property({ converter: defaultTrue }) accessor realtime = true;
+  declare realtime: boolean;
   /** BCP 47 language tag for texts and number formats (en, de, ar built in). */
-  @property({ reflect: true }) accessor locale = '';
+  declare locale: string;
   /** Turns the whole uploader off. */
-  @property({ type: Boolean, reflect: true }) accessor disabled = false;
+  declare disabled: boolean;
   /** Name under which completed document ids are submitted with a form. */
-  @property({ reflect: true }) accessor name = '';
+  declare name: string;
   /** In a form: at least one completed document is needed. */
-  @property({ type: Boolean, reflect: true }) accessor required = false;
+  declare required: boolean;
   /** `light`, `dark`, or `auto` (follows prefers-color-scheme). */
-  @property({ reflect: true }) accessor theme: 'light' | 'dark' | 'auto' = 'auto';
+  declare theme: 'light' | 'dark' | 'auto';
   /** Show thumbnails of images (and PDFs, where pdfjs-dist is installed). */
-  @property({ type: Boolean }) accessor thumbnails = false;
+  declare thumbnails: boolean;
 
   // Reactive state must have string keys for Lit, so these are TypeScript-private, not #private.
-  @state() private accessor drag: 'none' | 'accept' | 'reject' = 'none';
-  @state() private accessor announcement = '';
-  @state() private accessor alert = '';
-  @query('input[type=file]') private accessor input!: HTMLInputElement;
-  @query('[part~=dropzone]') private accessor dropzone!: HTMLButtonElement;
+  declare private drag: 'none' | 'accept' | 'reject';
+  declare private announcement: string;
+  declare private alert: string;
+
+  private get input(): HTMLInputElement | null {
+    return this.renderRoot?.querySelector('input[type=file]') ?? null;
+  }
+
+  private get dropzone(): HTMLButtonElement | null {
+    return this.renderRoot?.querySelector('[part~=dropzone]') ?? null;
+  }
 
   readonly #internals: ElementInternals;
   readonly #store = new UploaderController(this);
@@ -115,6 +143,25 @@ export class V2UploaderElement extends LitElement {
 
   constructor() {
     super();
+    this.supabaseUrl = '';
+    this.anonKey = '';
+    this.supabase = undefined;
+    this.accept = DEFAULT_ACCEPT;
+    this.maxFileSize = 52_428_800;
+    this.maxFiles = Infinity;
+    this.multiple = false;
+    this.autoUpload = true;
+    this.chunkSize = undefined;
+    this.realtime = true;
+    this.locale = '';
+    this.disabled = false;
+    this.name = '';
+    this.required = false;
+    this.theme = 'auto';
+    this.thumbnails = false;
+    this.drag = 'none';
+    this.announcement = '';
+    this.alert = '';
     this.#internals = this.attachInternals();
     this.addEventListener('paste', (e) => this.#onPaste(e));
   }
@@ -345,7 +392,7 @@ export class V2UploaderElement extends LitElement {
 
   #onPick(): void {
     const input = this.input;
-    if (!input.files || input.files.length === 0) return;
+    if (!input?.files || input.files.length === 0) return;
     void this.addFiles([...input.files]);
     input.value = '';
   }
