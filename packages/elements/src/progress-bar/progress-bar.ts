@@ -1,5 +1,4 @@
-import { LitElement, html, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { LitElement, html, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { styleMap } from 'lit/directives/style-map.js';
@@ -29,18 +28,29 @@ function clampPercent(value: number): number {
  */
 export class V2ProgressBar extends LitElement {
   static override styles = progressBarStyles;
+  // Declared without decorators: the helpers tsc emits for decorators cost more bytes than the
+  // element itself.
+  static override properties: PropertyDeclarations = {
+    value: { type: Number, reflect: true },
+    label: {},
+    indeterminate: { type: Boolean, reflect: true },
+  };
 
   /** Percent done, 0 to 100. Values outside the range are clamped; non-numbers become 0. */
-  @property({ type: Number, reflect: true })
-  accessor value = 0;
+  declare value: number;
 
   /** Accessible name announced by screen readers, e.g. "Uploading report.pdf". Defaults to "Progress". */
-  @property()
-  accessor label = '';
+  declare label: string;
 
   /** Shows activity without a known amount, e.g. while the server processes a file. */
-  @property({ type: Boolean, reflect: true })
-  accessor indeterminate = false;
+  declare indeterminate: boolean;
+
+  constructor() {
+    super();
+    this.value = 0;
+    this.label = '';
+    this.indeterminate = false;
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     // Clamped before render so the reflected attribute, the ARIA value and the

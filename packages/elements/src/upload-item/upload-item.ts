@@ -1,6 +1,5 @@
 import type { UploadFileState } from '@v2-uploader/core';
-import { html, LitElement, nothing } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { actionIcon } from '../icons/action-icons.js';
 import { fileIcon, fileKind } from '../icons/file-icons.js';
@@ -63,30 +62,43 @@ const DEFAULT_LOCALE = resolveLocale('en');
  */
 export class V2UploadItem extends LitElement {
   static override styles = uploadItemStyles;
+  // Declared without decorators: the helpers tsc emits for decorators cost more bytes than the
+  // element itself.
+  static override properties: PropertyDeclarations = {
+    file: { attribute: false },
+    locale: { attribute: false },
+    blob: { attribute: false },
+    thumbnails: { type: Boolean },
+    now: { type: Number },
+    theme: { reflect: true },
+  };
 
   /** The file to show, from the uploader's snapshot (required; nothing renders without it). */
-  @property({ attribute: false })
-  accessor file!: UploadFileState;
+  declare file: UploadFileState;
 
   /** Texts and number formats, from `resolveLocale(tag)`. Defaults to English. */
-  @property({ attribute: false })
-  accessor locale: ResolvedLocale = DEFAULT_LOCALE;
+  declare locale: ResolvedLocale;
 
   /** The file's bytes, for a thumbnail. */
-  @property({ attribute: false })
-  accessor blob: Blob | undefined = undefined;
+  declare blob: Blob | undefined;
 
   /** Show a preview of images (and of PDFs' first page where pdfjs-dist can be loaded). */
-  @property({ type: Boolean })
-  accessor thumbnails = false;
+  declare thumbnails: boolean;
 
   /** The current time in epoch ms, for the "trying again in …" countdown; the parent ticks it. */
-  @property({ type: Number })
-  accessor now = Date.now();
+  declare now: number;
 
   /** `light`, `dark`, or `auto` (follows prefers-color-scheme). */
-  @property({ reflect: true })
-  accessor theme: 'light' | 'dark' | 'auto' = 'auto';
+  declare theme: 'light' | 'dark' | 'auto';
+
+  constructor() {
+    super();
+    this.locale = DEFAULT_LOCALE;
+    this.blob = undefined;
+    this.thumbnails = false;
+    this.now = Date.now();
+    this.theme = 'auto';
+  }
 
   readonly #thumbnail = new ThumbnailController(this, () =>
     this.thumbnails && this.blob && this.file
