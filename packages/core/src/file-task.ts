@@ -80,6 +80,8 @@ export async function runFileTask(ctx: TaskContext, id: string, blob: Blob, sign
   let dropResumeUrl = false;
   let result: InitResult;
   let plan: UploadPlan;
+  /** The document this task sent bytes to (an earlier attempt's, or the resume record's). */
+  let ownDocumentId: string | undefined;
   for (;;) {
     check();
     try {
@@ -89,6 +91,14 @@ export async function runFileTask(ctx: TaskContext, id: string, blob: Blob, sign
       result = await ctx.api.initUpload({ filename: current.name, contentType, fileSize: blob.size, fileHash: hash }, signal);
       check();
       if (result.duplicate && !result.upload) {
+        // Our own upload, finished on the server while its last answer was lost (a reset, a
+        // crash after the last byte): the file is uploaded, not a duplicate of itself.
+        const record = ownDocumentId === undefined && ctx.options.resume ? await ctx.store.get(key) : undefined;
+        check();
+        if (result.documentId === (ownDocumentId ?? record?.documentId)) {
+          ctx.dispatch({ type: 'initialized', id, documentId: result.documentId });
+          break;
+        }
         ctx.dispatch({ type: 'duplicate', id, documentId: result.documentId, at: ctx.now() });
         const file = state();
         if (file) ctx.emit('upload-complete', { file, documentId: result.documentId, duplicate: true });
@@ -101,6 +111,7 @@ export async function runFileTask(ctx: TaskContext, id: string, blob: Blob, sign
       const resumeUrl = !dropResumeUrl && record?.documentId === result.documentId ? record.uploadUrl : undefined;
       dropResumeUrl = false;
       ctx.dispatch({ type: 'initialized', id, documentId: result.documentId });
+      ownDocumentId = result.documentId;
       const started = state();
       if (started) ctx.emit('upload-start', { file: started, documentId: result.documentId });
       await send(ctx, id, blob, plan, result.documentId, { key, hash, resumeUrl, signal });

@@ -3,8 +3,9 @@ import { TransportError } from './transport/transport-error.js';
 import { UploadError } from './upload-error.js';
 import { Uploader } from './uploader.js';
 import type { UploaderEventType } from './uploader-events.js';
+import { resumeKey } from './persistence/resume-key.js';
 import {
-  completeSend, failingSend, fakeOptions, hangingSend, plan, textFile, until,
+  completeSend, failingSend, fakeHasher, fakeOptions, hangingSend, plan, textFile, until,
 } from './testing/fakes.js';
 
 function record(uploader: Uploader) {
@@ -45,6 +46,45 @@ describe('Uploader (scripted I/O)', () => {
     expect(transport.sends).to.have.length(0);
     expect(uploader.getSnapshot().files[0]).to.include({ duplicateOf: 'old-doc', bytesSent: 0 });
     expect(events, JSON.stringify(events)).to.deep.equal(['file-added', 'upload-complete', 'all-complete']);
+  });
+
+  it('a lost answer to the last byte: the retry finds its own document stored and completes, not as a duplicate of itself', async () => {
+    const { options, api, transport } = fakeOptions();
+    const features = { realtime: true, llamaParse: false };
+    api.answers = [
+      { duplicate: false, documentId: 'doc-1', upload: plan(), features },
+      // Every byte reached Storage (the document is `uploaded`), the PATCH's answer did not.
+      { duplicate: true, documentId: 'doc-1', document: {} as never, features },
+    ];
+    transport.script = [async (_n, o, size) => {
+      o.onProgress(size);
+      throw new UploadError('connection reset', { code: 'network' });
+    }];
+    const uploader = new Uploader(options);
+    const completions: { documentId: string; duplicate: boolean }[] = [];
+    uploader.on('upload-complete', ({ documentId, duplicate }) => completions.push({ documentId, duplicate }));
+    await uploader.addFiles(textFile());
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploaded', 5000);
+    expect(uploader.getSnapshot().files[0]).to.include({ documentId: 'doc-1', duplicateOf: undefined });
+    expect(completions).to.deep.equal([{ documentId: 'doc-1', duplicate: false }]);
+    expect(transport.sends).to.have.length(1);
+  });
+
+  it('after a reload, the resume record\'s own document already stored counts as uploaded; another document with the same bytes stays a duplicate', async () => {
+    const features = { realtime: true, llamaParse: false };
+    for (const [documentId, expected] of [['doc-1', 'uploaded'], ['someone-elses-tab', 'duplicate']] as const) {
+      const { options, api, resumeStore, transport } = fakeOptions();
+      const file = textFile();
+      const hash = await fakeHasher.hash(file, { signal: new AbortController().signal });
+      await resumeStore.put({ key: resumeKey({ userId: 'user-1', hash, size: file.size }), documentId: 'doc-1', uploadUrl: 'http://storage.invalid/tus/abc', plan: plan(), size: file.size, hash, updatedAt: Date.now() });
+      api.answers = [{ duplicate: true, documentId, document: {} as never, features }];
+      const uploader = new Uploader(options);
+      await uploader.addFiles(file);
+      await until(() => ['uploaded', 'duplicate'].includes(uploader.getSnapshot().files[0]?.status ?? ''));
+      expect(uploader.getSnapshot().files[0]?.status, documentId).to.equal(expected);
+      expect(transport.sends).to.have.length(0);
+      uploader.destroy();
+    }
   });
 
   it('retries transient failures with backoff, then succeeds', async () => {
