@@ -3,7 +3,7 @@ import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { actionIcon } from '../icons/action-icons.js';
 import { fileIcon, fileKind } from '../icons/file-icons.js';
-import { resolveLocale, type ResolvedLocale } from '../i18n/locale.js';
+import { resolveLocale, type ResolvedLocale } from '../i18n/registry.js';
 import '../progress-bar/define.js';
 import { ThumbnailController } from '../thumbnail/thumbnail-controller.js';
 import { type V2ItemAction, V2ItemActionEvent } from './item-action-event.js';

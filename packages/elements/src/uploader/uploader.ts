@@ -7,7 +7,7 @@ import {
   V2AllCompleteEvent, V2FileAddedEvent, V2FileRejectedEvent, V2ProcessingCompleteEvent, V2ProcessingProgressEvent,
   V2UploadCompleteEvent, V2UploadErrorEvent, V2UploadProgressEvent, V2UploadStartEvent,
 } from '../events/index.js';
-import { resolveLocale, type ResolvedLocale } from '../i18n/locale.js';
+import { localeReady, resolveLocale, type ResolvedLocale } from '../i18n/registry.js';
 import '../progress-bar/define.js';
 import '../upload-item/define.js';
 import type { V2ItemActionEvent } from '../upload-item/item-action-event.js';
@@ -204,6 +204,9 @@ export class V2UploaderElement extends LitElement {
   /** Add files programmatically (File, Blob, FileList, File[] or a DataTransfer). */
   async addFiles(input: Parameters<Uploader['addFiles']>[0]): Promise<void> {
     if (this.disabled) return;
+    // Texts in a language whose table is still loading (before the first render) wait for it.
+    const ready = localeReady(this.#requestedLocale());
+    if (ready) await ready;
     const uploader = this.#ensureUploader();
     if (!uploader) return;
     const added = await uploader.addFiles(input);
@@ -228,8 +231,18 @@ export class V2UploaderElement extends LitElement {
     this.disabled = disabled;
   }
 
+  #requestedLocale(): string | undefined {
+    return this.locale || (this.closest('[lang]')?.getAttribute('lang') ?? undefined);
+  }
+
   get #locale(): ResolvedLocale {
-    return resolveLocale(this.locale || (this.closest('[lang]')?.getAttribute('lang') ?? undefined));
+    return resolveLocale(this.#requestedLocale());
+  }
+
+  /** German and Arabic are loaded on demand: an update in one of them waits for its table. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const ready = localeReady(this.#requestedLocale());
+    return ready ? ready.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   #options(): UploaderOptions {
