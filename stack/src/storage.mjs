@@ -6,6 +6,7 @@
 //   POST|PUT /storage/v1/object/<bucket>/<path>                standard upload (x-upsert), as the caller
 //   GET|HEAD /storage/v1/object[/authenticated]/<bucket>/<path> download, RLS select as the caller
 //   POST /storage/v1/object/list/<bucket>                      list a folder
+//   DELETE /storage/v1/object/<bucket>  {prefixes: [names]}    delete objects, RLS delete as the caller
 //   *    /storage/v1/upload/resumable[/sign][/<id>]            TUS 1.0.0 (@tus/server + @tus/file-store)
 //
 // Wire formats follow supabase/storage (routes/object/*, routes/tus/*, storage/object.ts,
@@ -322,6 +323,30 @@ export async function createStorageService(ctx) {
   }
 
   /**
+   * supabase-js `remove(names)`: delete the objects the caller's RLS lets it delete and answer
+   * them (Storage's deleteObjects); names it may not delete are silently left, as on hosted.
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   * @param {string} bucket
+   */
+  async function remove(req, res, bucket) {
+    const claims = await store.authenticate(req);
+    await store.findBucket(bucket);
+    const body = await readJson(req).catch((e) => {
+      throw toStorageError(e, req);
+    });
+    const prefixes = body?.prefixes;
+    if (!Array.isArray(prefixes) || prefixes.length < 1 || prefixes.length > 1000 || !prefixes.every((p) => typeof p === 'string')) {
+      throw ERRORS.InvalidRequest('body/prefixes must be an array of 1 to 1000 object names');
+    }
+    const rows = await store.asCaller(claims, (tx) => tx`
+      delete from storage.objects where bucket_id = ${bucket} and name = any(${prefixes})
+      returning id, name, bucket_id, owner, created_at, updated_at, last_accessed_at, metadata`);
+    for (const row of rows) await rm(store.objectPath(bucket, String(row.name)), { force: true });
+    sendJson(res, 200, rows);
+  }
+
+  /**
    * @param {import('node:http').IncomingMessage} req
    * @param {import('node:http').ServerResponse} res
    * @param {URL} url
@@ -394,6 +419,10 @@ export async function createStorageService(ctx) {
       }
     } else if ((m = /^\/object\/(.+)$/.exec(rest))) {
       const { bucket, name } = bucketAndName(/** @type {string} */ (m[1]));
+      if (method === 'DELETE' && name === '') {
+        await remove(req, res, bucket);
+        return;
+      }
       if (method === 'GET' || method === 'HEAD') {
         await download(req, res, bucket, name);
         return;
