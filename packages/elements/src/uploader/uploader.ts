@@ -204,9 +204,10 @@ export class V2UploaderElement extends LitElement {
   /** Add files programmatically (File, Blob, FileList, File[] or a DataTransfer). */
   async addFiles(input: Parameters<Uploader['addFiles']>[0]): Promise<void> {
     if (this.disabled) return;
-    // Texts in a language whose table is still loading (before the first render) wait for it.
+    // Texts in a language whose table is still loading (before the first render) wait for it;
+    // a drop's DataTransfer does not, as the browser empties it once the drop event is over.
     const ready = localeReady(this.#requestedLocale());
-    if (ready) await ready;
+    if (ready && !(typeof DataTransfer !== 'undefined' && input instanceof DataTransfer)) await ready;
     const uploader = this.#ensureUploader();
     if (!uploader) return;
     const added = await uploader.addFiles(input);
