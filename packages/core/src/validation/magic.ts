@@ -4,10 +4,10 @@
 import { asciiBytes, indexOfBytes, readBytes, startsWithBytes } from './bytes.js';
 import { readZipEntryNames } from './zip.js';
 
-export const PDF_TYPE = 'application/pdf';
-export const DOCX_TYPE = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-export const TEXT_TYPE = 'text/plain';
-export type DocumentType = typeof PDF_TYPE | typeof DOCX_TYPE | typeof TEXT_TYPE;
+import { DOCX_TYPE, PDF_TYPE, TEXT_TYPE, type DocumentType } from './document-types.js';
+
+export { DOCX_TYPE, PDF_TYPE, TEXT_TYPE } from './document-types.js';
+export type { DocumentType } from './document-types.js';
 
 /**
  * Readers (Acrobat among them) accept the `%PDF-` header anywhere in the first 1024 bytes, and

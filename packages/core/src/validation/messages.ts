@@ -1,7 +1,7 @@
 // Default English text for rejections. A UI translates by `code`; these sentences are what
 // people see otherwise, so each one says what is wrong and what to do about it.
 import type { RejectionReason } from '../types.js';
-import { DOCX_TYPE, PDF_TYPE, TEXT_TYPE } from './magic.js';
+import { DOCX_TYPE, PDF_TYPE, TEXT_TYPE } from './document-types.js';
 import { BIDI_CONTROLS, CONTROL_CHARACTERS, MAX_FILE_NAME_BYTES } from './names.js';
 
 /**
