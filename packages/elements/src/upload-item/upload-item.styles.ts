@@ -2,28 +2,42 @@ import { css } from 'lit';
 
 // Every public --v2-* property is read with its default at one place below, so a value set
 // on any ancestor (the uploader sets --v2-text-color and friends) reaches the row. Defaults
-// use light-dark(): which side applies follows `color-scheme`, set from the `theme` attribute.
-// Contrast of each default pair is against the default background on the same side.
+// use light-dark(): which side applies follows `color-scheme`, set from the `theme` attribute
+// (`color-scheme: light dark` on the host is theme="auto": follow prefers-color-scheme).
+// Contrast of each default pair is against the default background on the same side:
+// border gray 200 / gray 700 (a quiet outline around each row); text gray 900 / gray 50
+// (17:1); muted gray 600 / gray 300 (7.5:1 and 12:1, still clear at the small sizes used);
+// error red 700 / red 300 (6.5:1 and 9:1); success green 700 / green 300 (5:1 and 13:1);
+// warning amber 700 / amber 300 (5:1 and 12:1).
+//
+// Notes on the rules (here rather than in the CSS, which ships as written):
+// - `.base`: logical properties and grid columns follow the inline direction, so dir="rtl"
+//   mirrors the row.
+// - `.name`: dir="auto" gives the name its own direction, which places the ellipsis; sizing
+//   the box to the text and aligning it with the grid (whose start follows the row) keeps a
+//   Latin name at the start of a right-to-left row.
+// - `.meta`, `.details` (size · status, and the details line): each piece is its own flex
+//   item, so numbers and units keep their order in right-to-left rows.
+// - `.progress`: the bar's colours follow the theme (the bar itself only knows light ones) and
+//   tell the state at a glance. Blue 400 on gray 700 keeps the 3:1 the filled part needs in
+//   the dark. Page rules on ::part(progress) win over these.
+// - `.button`: 32px, above the 24px minimum target size (WCAG 2.5.8); a transparent border,
+//   not none, because forced-colors mode paints it, so buttons keep an outline.
+// - The progress bar turns off its own transition and animation under the same
+//   prefers-reduced-motion query as `.button` here.
 export const uploadItemStyles = css`
   :host {
-    /* auto: follow prefers-color-scheme. */
     color-scheme: light dark;
 
     --_padding: var(--v2-item-padding, 0.75rem);
     --_gap: var(--v2-item-gap, 0.75rem);
     --_radius: var(--v2-item-radius, 0.5rem);
     --_background: var(--v2-item-background, light-dark(#ffffff, #111827));
-    /* Gray 200 / gray 700: a quiet outline around each row. */
     --_border: var(--v2-item-border, 1px solid light-dark(#e5e7eb, #374151));
-    /* Gray 900 / gray 50: 17:1 on the background. */
     --_text: var(--v2-text-color, light-dark(#111827, #f9fafb));
-    /* Gray 600 / gray 300: 7.5:1 and 12:1, still clear at the small sizes used. */
     --_muted: var(--v2-muted-color, light-dark(#4b5563, #d1d5db));
-    /* Red 700 / red 300: 6.5:1 and 9:1. */
     --_error: var(--v2-error-color, light-dark(#b91c1c, #fca5a5));
-    /* Green 700 / green 300: 5:1 and 13:1. */
     --_success: var(--v2-success-color, light-dark(#15803d, #86efac));
-    /* Amber 700 / amber 300: 5:1 and 12:1. */
     --_warning: var(--v2-warning-color, light-dark(#b45309, #fcd34d));
     --_focus-ring: var(--v2-focus-ring, 2px solid var(--v2-accent, light-dark(#2563eb, #60a5fa)));
     --_button-background: var(--v2-button-background, light-dark(#f3f4f6, #1f2937));
@@ -45,7 +59,6 @@ export const uploadItemStyles = css`
     display: none;
   }
 
-  /* Logical properties and grid columns follow the inline direction, so dir="rtl" mirrors the row. */
   .base {
     display: grid;
     grid-template-columns: auto minmax(0, 1fr) auto;
@@ -97,17 +110,10 @@ export const uploadItemStyles = css`
     text-overflow: ellipsis;
     white-space: nowrap;
     font-weight: 600;
-    /*
-     * dir="auto" gives the name its own direction, which places the ellipsis; sizing the box
-     * to the text and aligning it with the grid (whose start follows the row) keeps a Latin
-     * name at the start of a right-to-left row.
-     */
     justify-self: start;
     max-inline-size: 100%;
   }
 
-  /* Size · status, and the details line: each piece is its own flex item, so numbers and
-     units keep their order in right-to-left rows. */
   .meta,
   .details {
     display: flex;
@@ -133,11 +139,6 @@ export const uploadItemStyles = css`
     color: var(--_warning);
   }
 
-  /*
-   * The bar's colours follow the theme (the bar itself only knows light ones) and tell the
-   * state at a glance. Blue 400 on gray 700 keeps the 3:1 the filled part needs in the dark.
-   * Page rules on ::part(progress) win over these.
-   */
   .progress {
     grid-area: progress;
     margin-block-start: 0.5rem;
@@ -200,11 +201,9 @@ export const uploadItemStyles = css`
   .button {
     display: inline-grid;
     place-items: center;
-    /* 32px: above the 24px minimum target size (WCAG 2.5.8). */
     inline-size: 2rem;
     block-size: 2rem;
     padding: 0;
-    /* Transparent, not none: forced-colors mode paints it, so buttons keep an outline. */
     border: 1px solid transparent;
     border-radius: calc(var(--_radius) * 0.75);
     background: var(--_button-background);
@@ -221,7 +220,6 @@ export const uploadItemStyles = css`
     outline-offset: 2px;
   }
 
-  /* The progress bar turns off its own transition and animation under the same query. */
   @media (prefers-reduced-motion: reduce) {
     .button {
       transition: none;

@@ -10,6 +10,9 @@ const dark = css`
   --v2-error-color: #fca5a5;
 `;
 
+// `.dropzone.accept .browse`, `.dropzone.reject .browse`: on the tinted drag-over background
+// the accent no longer has AA contrast, so the text colour is used. (Here rather than in the
+// CSS, which ships as written.)
 export const uploaderStyles = css`
   :host {
     --v2-accent: #2563eb;
@@ -77,7 +80,6 @@ export const uploaderStyles = css`
     border-style: solid;
     background: color-mix(in srgb, var(--v2-error-color) 10%, var(--v2-background));
   }
-  /* On the tinted drag-over background the accent no longer has AA contrast: use the text colour. */
   .dropzone.accept .browse,
   .dropzone.reject .browse {
     color: var(--v2-text-color);
