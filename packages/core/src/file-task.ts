@@ -82,6 +82,9 @@ export async function runFileTask(ctx: TaskContext, id: string, blob: Blob, sign
   let plan: UploadPlan;
   /** The document this task sent bytes to (an earlier attempt's, or the resume record's). */
   let ownDocumentId: string | undefined;
+  /** Bytes Storage had confirmed (TUS offsets) at the last failure: attempts count failures without progress. */
+  let strategy: UploadPlan['strategy'] | undefined;
+  let confirmedAtFailure = 0;
   for (;;) {
     check();
     try {
@@ -112,6 +115,7 @@ export async function runFileTask(ctx: TaskContext, id: string, blob: Blob, sign
       dropResumeUrl = false;
       ctx.dispatch({ type: 'initialized', id, documentId: result.documentId });
       ownDocumentId = result.documentId;
+      strategy = plan.strategy;
       const started = state();
       if (started) ctx.emit('upload-start', { file: started, documentId: result.documentId });
       await send(ctx, id, blob, plan, result.documentId, { key, hash, resumeUrl, signal });
@@ -119,6 +123,12 @@ export async function runFileTask(ctx: TaskContext, id: string, blob: Blob, sign
     } catch (raw) {
       check();
       const error = toUploadError(raw, id);
+      // As tus-js-client does: a failure after Storage confirmed more bytes starts the count
+      // again, so a long upload over a flaky line is not failed by blips spread over its whole
+      // length. (A PUT's progress is bytes handed to the network, not confirmed: no reset.)
+      const confirmed = state()?.bytesSent ?? 0;
+      if (strategy === 'tus' && confirmed > confirmedAtFailure) attempt = 1;
+      confirmedAtFailure = Math.max(confirmedAtFailure, confirmed);
       if (attempt >= ctx.options.maxAttempts || (!error.retryable && !needsNewPlan(error))) throw error;
       if (needsNewPlan(error)) {
         dropResumeUrl = isUploadGone(error);

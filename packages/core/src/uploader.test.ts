@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import type { TransferOptions } from './interfaces.js';
 import { TransportError } from './transport/transport-error.js';
 import { UploadError } from './upload-error.js';
 import { Uploader } from './uploader.js';
@@ -97,6 +98,39 @@ describe('Uploader (scripted I/O)', () => {
     await until(() => uploader.getSnapshot().files[0]?.status === 'uploaded', 5000);
     expect(statuses).to.include('retrying');
     expect(transport.sends).to.have.length(2);
+  });
+
+  it('a TUS upload that keeps moving forward is not failed by more blips than maxAttempts over its length', async () => {
+    const { options, transport } = fakeOptions({ maxAttempts: 3 });
+    const blip = new UploadError('connection reset', { code: 'network' });
+    // Every attempt gets Storage to confirm another eighth of the file, then the line drops.
+    transport.script = Array.from({ length: 7 }, (_, i) => async (_n: number, o: TransferOptions, size: number) => {
+      o.onProgress(Math.round((size * (i + 1)) / 8));
+      throw blip;
+    });
+    const uploader = new Uploader(options);
+    await uploader.addFiles(textFile());
+    await until(() => ['uploaded', 'failed'].includes(uploader.getSnapshot().files[0]?.status ?? ''), 5000);
+    expect(uploader.getSnapshot().files[0]?.status).to.equal('uploaded');
+    expect(transport.sends).to.have.length(8);
+  });
+
+  it('failures without progress still end at maxAttempts (TUS and PUT alike)', async () => {
+    for (const strategy of ['tus', 'put'] as const) {
+      const { options, api, transport } = fakeOptions({ maxAttempts: 3 });
+      api.answers = [{ duplicate: false, documentId: 'doc-1', upload: plan({ strategy }), features: { realtime: true, llamaParse: false } }];
+      const blip = new UploadError('connection reset', { code: 'network' });
+      // A PUT's progress is bytes handed to the network: it never resets the count.
+      transport.script = Array.from({ length: 5 }, () => async (_n: number, o: TransferOptions, size: number) => {
+        if (strategy === 'put') o.onProgress(size - 1);
+        throw blip;
+      });
+      const uploader = new Uploader(options);
+      await uploader.addFiles(textFile());
+      await until(() => uploader.getSnapshot().files[0]?.status === 'failed', 5000);
+      expect(transport.sends, strategy).to.have.length(3);
+      uploader.destroy();
+    }
   });
 
   it('asks for a new plan when the token expired, and resumes from the persisted upload URL', async () => {
