@@ -8,7 +8,7 @@ import { systemClock } from './clock.ts';
 import type { Config } from './env.ts';
 import { configFromEnv } from './env.ts';
 import { preflight, withCors } from './cors.ts';
-import type { Db } from './db.ts';
+import type { Db, Tx } from './db.ts';
 import { createDb } from './db.ts';
 import { errorResponse, HttpError } from './errors.ts';
 import { methodNotAllowed } from './http.ts';
@@ -29,6 +29,8 @@ export interface RequestContext extends Deps {
   log: Logger;
   /** Verify the bearer token (401 on failure). */
   caller(): Promise<Caller>;
+  /** Time a step: the request's log line carries each step's milliseconds in `timings`. */
+  time<T>(name: string, work: Promise<T>): Promise<T>;
 }
 
 export type Route = (ctx: RequestContext) => Promise<Response>;
@@ -41,7 +43,7 @@ export function depsFromEnv(): Deps {
     const config = configFromEnv();
     defaultDeps = {
       config,
-      db: createDb(config.dbUrl),
+      db: createDb(config.dbUrl, config.dbPoolMax === undefined ? {} : { max: config.dbPoolMax }),
       clock: systemClock,
       log: createLogger(),
       fetch: globalThis.fetch.bind(globalThis),
@@ -83,6 +85,39 @@ function fromDatabaseError(error: unknown): HttpError | undefined {
   return undefined;
 }
 
+/**
+ * Where a request's time goes, for its log line: `auth` (verifying the token), `db` (every
+ * transaction, from asking the pool to commit), `dbWait` (the part of `db` before the first
+ * statement: waiting for a pooled connection, plus BEGIN), and what routes time themselves
+ * (`storage`: the signed-upload-URL call). Milliseconds, summed when a step repeats.
+ */
+function requestTimings() {
+  const timings: Record<string, number> = {};
+  const add = (name: string, ms: number) => void (timings[name] = (timings[name] ?? 0) + ms);
+  const time = async <T>(name: string, work: Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work;
+    } finally {
+      add(name, performance.now() - started);
+    }
+  };
+  const inTx = <T>(run: (fn: (tx: Tx) => Promise<T>) => Promise<T>, fn: (tx: Tx) => Promise<T>): Promise<T> => {
+    const asked = performance.now();
+    return time('db', run((tx) => {
+      add('dbWait', performance.now() - asked);
+      return fn(tx);
+    }));
+  };
+  const timedDb = (db: Db): Db => ({
+    asUser: (caller, fn) => inTx((f) => db.asUser(caller, f), fn),
+    asService: (fn) => inTx((f) => db.asService(f), fn),
+    end: () => db.end(),
+  });
+  const rounded = () => Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+  return { time, timedDb, rounded, isEmpty: () => Object.keys(timings).length === 0 };
+}
+
 export function createHandler(name: string, routes: Routes, getDeps: () => Deps = depsFromEnv) {
   const allowed = Object.keys(routes);
   return async function handler(req: Request): Promise<Response> {
@@ -99,6 +134,7 @@ export function createHandler(name: string, routes: Routes, getDeps: () => Deps 
     const early = preflight(req, deps.config.cors);
     if (early) return early;
 
+    const timings = requestTimings();
     let response: Response;
     try {
       const route = routes[req.method as keyof Routes];
@@ -106,10 +142,12 @@ export function createHandler(name: string, routes: Routes, getDeps: () => Deps 
       let cached: Promise<Caller> | undefined;
       const ctx: RequestContext = {
         ...deps,
+        db: timings.timedDb(deps.db),
         req,
         requestId,
         log,
-        caller: () => (cached ??= authenticate(req, deps.config.auth, deps.clock)),
+        caller: () => (cached ??= timings.time('auth', authenticate(req, deps.config.auth, deps.clock))),
+        time: timings.time,
       };
       response = await route(ctx);
     } catch (error) {
@@ -128,6 +166,7 @@ export function createHandler(name: string, routes: Routes, getDeps: () => Deps 
       path: new URL(req.url).pathname,
       status: response.status,
       ms: Math.round(performance.now() - started),
+      ...(timings.isEmpty() ? {} : { timings: timings.rounded() }),
     });
     return withCors(req, response, deps.config.cors);
   };

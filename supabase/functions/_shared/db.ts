@@ -7,8 +7,8 @@
 //   function has verified the signature or ownership itself.
 //
 // Why not supabase-js over PostgREST: upload-handler needs several statements in one transaction
-// (flag check, race-safe create_document, and rolling back if Storage refuses to sign), and
-// PostgREST gives one statement per request. The direct connection keeps those atomic.
+// (flag check, race-safe create_document, reading the row), and PostgREST gives one statement
+// per request. The direct connection keeps those atomic, and sends them as one pipeline.
 import postgres from 'postgres';
 import type { Caller } from './auth.ts';
 
@@ -22,8 +22,11 @@ export interface Db {
 
 export function createDb(url: string, options: { max?: number } = {}): Db {
   const sql = postgres(url, {
-    // A function instance serves few requests at once; Supavisor pools beyond that.
-    max: options.max ?? 4,
+    // Connections open lazily, up to this many, and close after 20 s idle. A transaction holds
+    // one only for its statements (upload-handler asks Storage after committing), so 10 (the
+    // driver's default) serves ~50 concurrent requests of one instance without queueing for a
+    // connection; with 4 they waited for the pool (bench/README.md). DB_POOL_MAX overrides.
+    max: options.max ?? 10,
     // Transaction-mode poolers do not keep prepared statements between transactions.
     prepare: false,
     idle_timeout: 20,
@@ -34,9 +37,15 @@ export function createDb(url: string, options: { max?: number } = {}): Db {
 
   const run = <T>(role: string, claims: Record<string, unknown>, fn: (tx: Tx) => Promise<T>) =>
     sql.begin(async (tx) => {
-      await tx`select set_config('role', ${role}, true),
-                      set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`;
-      return await fn(tx);
+      // Not awaited: the driver sends statements on a connection in the order they are made,
+      // so this goes out in one write with fn's first statement(s) (a pipeline: one round trip
+      // instead of two). If it fails, the statements after it fail too and the transaction
+      // rolls back; the driver reports the first error.
+      const configured = tx`select set_config('role', ${role}, true),
+                                   set_config('request.jwt.claims', ${JSON.stringify(claims)}, true)`.execute();
+      const result = await fn(tx);
+      await configured;
+      return result;
     }) as Promise<T>;
 
   return {

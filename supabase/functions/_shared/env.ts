@@ -21,6 +21,8 @@ export interface Config {
   /** Shared-secret header accepted from LlamaParse (and Storage database webhooks). */
   sharedSecretHeader: string;
   sharedSecret?: string;
+  /** Most database connections one function instance opens (DB_POOL_MAX; default in db.ts). */
+  dbPoolMax?: number;
 }
 
 export function configFromEnv(env: EnvSource = Deno.env): Config {
@@ -53,6 +55,12 @@ export function configFromEnv(env: EnvSource = Deno.env): Config {
     webhookSecrets,
     sharedSecretHeader: (env.get('WEBHOOK_SHARED_SECRET_HEADER') ?? 'x-webhook-secret').toLowerCase(),
   };
+  const poolMax = env.get('DB_POOL_MAX');
+  if (poolMax !== undefined && poolMax !== '') {
+    const n = Number(poolMax);
+    if (!Number.isInteger(n) || n < 1 || n > 100) throw new Error(`DB_POOL_MAX must be a whole number from 1 to 100, not "${poolMax}"`);
+    config.dbPoolMax = n;
+  }
   const shared = env.get('WEBHOOK_SHARED_SECRET') ?? env.get('LLAMAPARSE_WEBHOOK_SECRET');
   if (shared) config.sharedSecret = shared;
   return config;
