@@ -52,6 +52,8 @@ export interface StorageStandIn {
   calls: { path: string; authorization: string | null; upsert: string | null }[];
   /** Answer the next sign request with this status (then behave again). */
   failNext(status: number): void;
+  /** Hold the next sign request this long before answering. */
+  delayNext(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -63,12 +65,18 @@ export interface StorageStandIn {
 export function startStorageStandIn(): StorageStandIn {
   const calls: StorageStandIn['calls'] = [];
   let failWith: number | undefined;
+  let delay = 0;
   const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: () => {} }, async (req) => {
     const url = new URL(req.url);
     const match = /^\/storage\/v1\/object\/upload\/sign\/([^/]+)\/(.+)$/.exec(url.pathname);
     if (req.method !== 'POST' || !match) return Response.json({ error: 'not found' }, { status: 404 });
     const authorization = req.headers.get('authorization');
     calls.push({ path: decodeURIComponent(match[2]!), authorization, upsert: req.headers.get('x-upsert') });
+    if (delay) {
+      const ms = delay;
+      delay = 0;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    }
     if (failWith) {
       const status = failWith;
       failWith = undefined;
@@ -89,6 +97,7 @@ export function startStorageStandIn(): StorageStandIn {
     url: `http://127.0.0.1:${server.addr.port}`,
     calls,
     failNext: (status) => void (failWith = status),
+    delayNext: (ms) => void (delay = ms),
     close: () => server.shutdown(),
   };
 }

@@ -217,6 +217,59 @@ test('Storage refusing to sign rolls the document back (502, retryable)', async 
   assert.deepEqual(await dbFingerprint(), before);
 });
 
+test('Storage refusing to sign a resume plan leaves the existing document alone (502)', async () => {
+  const user = await createUser();
+  const token = await userToken(user);
+  const hash = randomHash();
+  const first = await init(token, pdf({ fileHash: hash }));
+  assert.equal(first.status, 201);
+  storage.failNext(503);
+  const before = await dbFingerprint();
+  const again = await init(token, pdf({ fileHash: hash }));
+  assert.equal(again.status, 502);
+  assert.equal(again.body.error.code, 'storage_unavailable');
+  assert.deepEqual(await dbFingerprint(), before, 'the duplicate the plan was for is kept');
+  assert.equal((await documentRow(first.body.documentId)).status, 'pending');
+  const retry = await init(token, pdf({ fileHash: hash }));
+  assert.equal(retry.status, 200, 'a retry gets the plan');
+  assert.equal(retry.body.upload.path, first.body.upload.path);
+});
+
+test('a document that got progress while Storage was refusing is not taken back', async () => {
+  const user = await createUser();
+  const token = await userToken(user);
+  storage.failNext(500);
+  storage.delayNext(300);
+  const pending = init(token, pdf({ fileSize: 1000 }));
+  let id: string | undefined;
+  for (let i = 0; i < 100 && !id; i++) {
+    [{ id } = { id: undefined }] = await admin<{ id: string }[]>`select id from public.documents where user_id = ${user}`;
+    if (!id) await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.ok(id, 'the document is committed before Storage is asked');
+  const put = await call(handler, 'PUT', { token, body: { documentId: id, bytesUploaded: 10 } });
+  assert.equal(put.status, 200);
+  const res = await pending;
+  assert.equal(res.status, 502);
+  assert.equal((await documentRow(id)).status, 'uploading', 'kept: someone is uploading it');
+});
+
+test('a POST answers from one transaction and then asks Storage: the log line says where the time went', async () => {
+  const user = await createUser();
+  storage.delayNext(60);
+  const res = await init(await userToken(user), pdf());
+  assert.equal(res.status, 201);
+  const entry = deps.log.entries.findLast((e) => e.requestId === res.headers.get('x-request-id'))!;
+  const t = entry.timings as Record<string, number>;
+  for (const step of ['auth', 'db', 'dbWait', 'storage']) {
+    assert.equal(typeof t[step], 'number', `timings.${step}`);
+    assert.ok(t[step]! >= 0);
+  }
+  assert.ok(t.dbWait! <= t.db!, 'the wait is part of the transaction');
+  assert.ok(t.storage! >= 60);
+  assert.ok(t.db! + t.storage! <= (entry.ms as number) + 1, 'the transaction and the Storage call do not overlap');
+});
+
 test('GET returns status and progress; other users and unknown ids get 404', async () => {
   const owner = await createUser();
   const created = await init(await userToken(owner), pdf());

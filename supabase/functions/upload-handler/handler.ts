@@ -37,50 +37,72 @@ async function init(ctx: RequestContext): Promise<Response> {
   const chunkSize = strategy === 'tus' ? TUS_CHUNK_SIZE : body.fileSize;
   const chunksTotal = Math.ceil(body.fileSize / chunkSize);
 
-  return await ctx.db.asUser(caller, async (tx) => {
-    const [flags] = await tx<{ upload: boolean; realtime: boolean; llama: boolean }[]>`
+  const { document, duplicate, features } = await ctx.db.asUser(caller, async (tx) => {
+    // Three statements sent as one pipeline (with the role set-up before them): one round trip.
+    // The flag guards create_document in SQL (a constant WHERE is checked before the function
+    // runs), so without it nothing is written; the row is read by what create_document keys on
+    // (the user's live document with this hash: at most one, a unique index) in a statement of
+    // its own, since a statement does not see rows a function inside it inserted.
+    const flagsQuery = tx<{ upload: boolean; realtime: boolean; llama: boolean }[]>`
       select public.my_feature_enabled('supabase_v2_upload') as upload,
              public.my_feature_enabled('realtime_progress') as realtime,
-             public.my_feature_enabled('llama_parse_integration') as llama`;
-    if (!flags?.upload) {
+             public.my_feature_enabled('llama_parse_integration') as llama`.execute();
+    const createdQuery = tx<{ document_id: string; duplicate: boolean }[]>`
+      select document_id, duplicate from public.create_document(${filename}, ${contentType}, ${body.fileSize}, ${fileHash}, ${chunksTotal})
+       where public.my_feature_enabled('supabase_v2_upload')`.execute();
+    const rowQuery = tx<DocumentRow[]>`
+      select * from public.documents
+       where user_id = ${caller.userId} and file_hash = ${fileHash} and status not in ('failed', 'cancelled')`.execute();
+    const [[flags], [created], rows] = await Promise.all([flagsQuery, createdQuery, rowQuery]);
+    if (!flags?.upload || !created) {
       throw new HttpError(403, 'feature_disabled', 'Uploads (supabase_v2_upload) are not enabled for your account yet.');
     }
-    const features = { realtime: flags.realtime, llamaParse: flags.llama };
-    const [created] = await tx<{ document_id: string; duplicate: boolean }[]>`
-      select document_id, duplicate from public.create_document(${filename}, ${contentType}, ${body.fileSize}, ${fileHash}, ${chunksTotal})`;
-    const document = await getDocument(tx, created!.document_id);
-
-    const plan = async (doc: DocumentRow) => {
-      const signed = await signUpload(ctx, caller, doc.storage_bucket, doc.storage_path);
-      const docStrategy = Number(doc.file_size) <= SINGLE_PUT_MAX ? 'put' : 'tus';
-      return {
-        strategy: docStrategy,
-        bucket: doc.storage_bucket,
-        path: doc.storage_path,
-        signedUrl: signed.signedUrl,
-        token: signed.token,
-        tusEndpoint: `${ctx.config.supabaseUrl}/storage/v1/upload/resumable/sign`,
-        chunkSize: docStrategy === 'tus' ? TUS_CHUNK_SIZE : Number(doc.file_size),
-        expiresAt: signed.expiresAt,
-      };
-    };
-
-    if (created!.duplicate) {
-      // Same content already here. Finished (or in the pipeline): nothing to send. Still being
-      // uploaded (another tab, or this one before a reload): a fresh plan to resume it.
-      const resumable = document.status === 'pending' || document.status === 'uploading';
-      return json({
-        duplicate: true,
-        documentId: document.id,
-        document: documentDto(document),
-        ...(resumable ? { upload: await plan(document) } : {}),
-        features,
-      }, 200);
-    }
-    // Signing happens inside the transaction: if Storage refuses, the document is rolled back.
-    const upload = await plan(document);
-    return json({ documentId: document.id, duplicate: false, upload, features }, 201);
+    // Another request may have failed or cancelled the duplicate in between: read it by id then.
+    const document = rows[0]?.id === created.document_id ? rows[0] : await getDocument(tx, created.document_id);
+    return { document, duplicate: created.duplicate, features: { realtime: flags.realtime, llamaParse: flags.llama } };
   });
+
+  // Storage is asked after the transaction, so no database connection waits on an HTTP call.
+  const plan = async (doc: DocumentRow) => {
+    const signed = await ctx.time('storage', signUpload(ctx, caller, doc.storage_bucket, doc.storage_path));
+    const docStrategy = Number(doc.file_size) <= SINGLE_PUT_MAX ? 'put' : 'tus';
+    return {
+      strategy: docStrategy,
+      bucket: doc.storage_bucket,
+      path: doc.storage_path,
+      signedUrl: signed.signedUrl,
+      token: signed.token,
+      tusEndpoint: `${ctx.config.supabaseUrl}/storage/v1/upload/resumable/sign`,
+      chunkSize: docStrategy === 'tus' ? TUS_CHUNK_SIZE : Number(doc.file_size),
+      expiresAt: signed.expiresAt,
+    };
+  };
+
+  if (duplicate) {
+    // Same content already here. Finished (or in the pipeline): nothing to send. Still being
+    // uploaded (another tab, or this one before a reload): a fresh plan to resume it.
+    const resumable = document.status === 'pending' || document.status === 'uploading';
+    return json({
+      duplicate: true,
+      documentId: document.id,
+      document: documentDto(document),
+      ...(resumable ? { upload: await plan(document) } : {}),
+      features,
+    }, 200);
+  }
+  let upload;
+  try {
+    upload = await plan(document);
+  } catch (error) {
+    // Storage refused: take the new document back, as if it had never been made (the client
+    // retries the POST). Only while nothing happened to it: still pending, no byte reported.
+    await ctx.db.asService((tx) => tx`
+      delete from public.documents
+       where id = ${document.id} and user_id = ${caller.userId} and status = 'pending' and bytes_uploaded = 0`)
+      .catch((cause) => ctx.log.log('error', 'could not take back a document Storage did not sign', { documentId: document.id, error: cause }));
+    throw error;
+  }
+  return json({ documentId: document.id, duplicate: false, upload, features }, 201);
 }
 
 /** Without a documentId: the caller's most recent documents (a documents list page). */
