@@ -14,6 +14,8 @@ export type { UploaderEventMap, UploaderEventType, UploaderEventListener } from 
 export type { FileStatus, RejectionReason, UploadFileState, UploaderSnapshot, UploaderTotals } from './types.js';
 export { TERMINAL_STATUSES, PROCESSING_STATUSES } from './types.js';
 export { UploadError } from './upload-error.js';
+export { Subscribable } from './subscribable.js';
+export type { AnyListener } from './subscribable.js';
 export type { UploadErrorCode, UploadErrorOptions, UploadErrorRequest } from './upload-error.js';
 export { rejectionMessage } from './validation/messages.js';
 export { matchesAccept } from './accept.js';

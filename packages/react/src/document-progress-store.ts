@@ -1,4 +1,5 @@
-import { type ProgressEvent, Subscribable, UploadError } from '@v2-uploader/core';
+import type { ProgressEvent } from '@v2-uploader/core';
+import { Subscribable, UploadError } from '@v2-uploader/core/store';
 
 /** A document's server-side progress, as `useUploadProgress` returns it. */
 export interface UploadProgressState {

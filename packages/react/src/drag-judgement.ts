@@ -1,4 +1,4 @@
-import { matchesAccept } from '@v2-uploader/core';
+import { matchesAccept } from '@v2-uploader/core/store';
 
 export type DragJudgement = 'accept' | 'reject';
 

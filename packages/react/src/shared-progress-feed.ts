@@ -1,6 +1,6 @@
 // One server-progress feed per Supabase client (and realtime setting), shared by every
 // `useUploadProgress` on the page: one realtime channel however many documents a list shows.
-import { type AnySupabaseClient, type ClosableProgressFeed, createBackendApi, createProgressFeed, type ProgressEvent } from '@v2-uploader/core';
+import type { AnySupabaseClient, ClosableProgressFeed, ProgressEvent } from '@v2-uploader/core';
 
 type ErrorListener = (error: unknown) => void;
 
@@ -17,6 +17,9 @@ const shared = new WeakMap<object, Map<boolean, SharedFeed>>();
 function open(supabase: AnySupabaseClient, realtime: boolean): SharedFeed {
   const errors = new Map<string, Set<ErrorListener>>();
   const feed = (async () => {
+    // The backend API and the feeds come with the core's main entry, loaded when the first
+    // document is followed (the hooks' own entry imports only @v2-uploader/core/store).
+    const { createBackendApi, createProgressFeed } = await import('@v2-uploader/core');
     const api = createBackendApi(supabase);
     // The channel is filtered by user (RLS sends only the user's rows anyway); signed out,
     // the catch-up answers 401 and that error reaches the hook.

@@ -1,4 +1,4 @@
-import { Uploader, type UploaderOptions } from '@v2-uploader/core';
+import { Uploader, type UploaderOptions } from '@v2-uploader/core/store';
 import { useContext, useEffect, useReducer, useRef } from 'react';
 import { UploaderContext } from './uploader-context.js';
 
