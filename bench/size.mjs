@@ -5,14 +5,17 @@
 //
 // `node bench/size.mjs --check` is the `size` suite of scripts/test-all.mjs: it builds only our
 // entries and fails when one is over its budget in bench/size-budget.json (set ~5 % above the
-// sizes of 2026-11-28). Closing line: `size: N passed, N failed`.
-// `node bench/size.mjs --write-budget` sets the budgets to today's sizes + 5 %.
+// sizes when set). Closing line: `size: N passed, N failed`.
+// `node bench/size.mjs --write-budget` sets the budgets to today's sizes + 5 %, except the
+// element's entry, which is never set above the issue's 28 KB target.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ENTRIES, measure } from './lib/bundles.mjs';
 import { benchDir, esbuildVersion, writeResult } from './lib/common.mjs';
 
 const budgetFile = path.join(benchDir, 'size-budget.json');
+/** The issue's target for the element's entry (#9); its budget never goes above it. */
+const ELEMENT_ENTRY_TARGET = 28 * 1024;
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 const args = process.argv.slice(2);
 
@@ -44,11 +47,11 @@ if (args.includes('--check')) {
 } else if (args.includes('--write-budget')) {
   const rows = await runSize({ oursOnly: true });
   const entries = Object.fromEntries(rows.map((r) => [r.id, {
-    entryGzip: Math.ceil(r.entryGzip * 1.05),
+    entryGzip: r.id === 'element' ? Math.min(Math.ceil(r.entryGzip * 1.05), ELEMENT_ENTRY_TARGET) : Math.ceil(r.entryGzip * 1.05),
     totalGzip: Math.ceil(r.totalGzip * 1.05),
   }]));
   writeFileSync(budgetFile, `${JSON.stringify({
-    note: 'Bytes, min+gz (esbuild, gzip -9), ~5 % above the sizes measured when set. Checked by `node scripts/test-all.mjs size`. Raise deliberately, with a reason in the commit.',
+    note: 'Bytes, min+gz (esbuild, gzip -9), ~5 % above the sizes measured when set; the element entry at most the 28 KB target (28,672 B). Checked by `node scripts/test-all.mjs size`. Raise deliberately, with a reason in the commit.',
     setOn: new Date().toISOString().slice(0, 10),
     entries,
   }, null, 2)}\n`);
@@ -56,7 +59,7 @@ if (args.includes('--check')) {
 } else {
   const rows = await runSize();
   const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
-  const elementTarget = 28 * 1024;
+  const elementTarget = ELEMENT_ENTRY_TARGET;
   const result = {
     method: `esbuild ${esbuildVersion}: bundle, minify, esm, platform browser, target es2022, splitting; gzip -9. External for all: @supabase/supabase-js, pdfjs-dist, react, react-dom. One build per entry: esbuild output is deterministic for the same inputs, so one run (no spread); a few bytes move when dist/ is rebuilt.`,
     rows: rows.map((r) => ({ ...r, ratioVsOurElement: r.entryGzip / byId.element.entryGzip })),
