@@ -113,6 +113,13 @@ export async function runFileTask(ctx: TaskContext, id: string, blob: Blob, sign
       const record = ctx.options.resume ? await ctx.store.get(key) : undefined;
       const resumeUrl = !dropResumeUrl && record?.documentId === result.documentId ? record.uploadUrl : undefined;
       dropResumeUrl = false;
+      // Remember the document before any byte goes out (a TUS upload adds its URL once it has
+      // one): after a crash, the file picked again is recognised as this upload, also when its
+      // last answer never arrived (a PUT has no URL to resume, only a document to recognise).
+      if (ctx.options.resume && record?.documentId !== result.documentId) {
+        await ctx.store.put({ key, documentId: result.documentId, uploadUrl: undefined, plan, size: blob.size, hash, updatedAt: Date.now() }).catch(() => {});
+        check();
+      }
       ctx.dispatch({ type: 'initialized', id, documentId: result.documentId });
       ownDocumentId = result.documentId;
       strategy = plan.strategy;

@@ -88,6 +88,29 @@ describe('Uploader (scripted I/O)', () => {
     }
   });
 
+  it('remembers a PUT upload\'s document before sending: reopened after it was stored unseen, the file counts as uploaded', async () => {
+    const features = { realtime: true, llamaParse: false };
+    const first = fakeOptions();
+    first.api.answers = [{ duplicate: false, documentId: 'doc-put', upload: plan({ strategy: 'put' }), features }];
+    first.transport.script = [hangingSend]; // the tab closes while the PUT is in flight
+    const uploader = new Uploader(first.options);
+    await uploader.addFiles(textFile());
+    await until(() => first.transport.sends.length === 1);
+    uploader.destroy();
+    const file = textFile();
+    const hash = await fakeHasher.hash(file, { signal: new AbortController().signal });
+    const record = await first.resumeStore.get(resumeKey({ userId: 'user-1', hash, size: file.size }));
+    expect(record).to.include({ documentId: 'doc-put', uploadUrl: undefined });
+    // The PUT reached Storage after all; the page reopened with the same resume store.
+    const second = fakeOptions({ resumeStore: first.resumeStore });
+    second.api.answers = [{ duplicate: true, documentId: 'doc-put', document: {} as never, features }];
+    const reopened = new Uploader(second.options);
+    await reopened.addFiles(textFile());
+    await until(() => ['uploaded', 'duplicate'].includes(reopened.getSnapshot().files[0]?.status ?? ''));
+    expect(reopened.getSnapshot().files[0]?.status).to.equal('uploaded');
+    reopened.destroy();
+  });
+
   it('retries transient failures with backoff, then succeeds', async () => {
     const { options, transport } = fakeOptions();
     transport.script = [failingSend(new UploadError('offline', { code: 'network' })), completeSend];
