@@ -205,6 +205,12 @@ export async function startFaultProxy(options) {
       req.on('error', () => up.destroy());
 
       let forwarded = 0;
+      // Reading resumes only when neither the upstream (backpressure) nor the throttle holds it.
+      let drainWait = false;
+      let throttleWait = false;
+      const maybeResume = () => {
+        if (!drainWait && !throttleWait && !done) req.resume();
+      };
       req.on('data', (chunk) => {
         if (done) return;
         let part = chunk;
@@ -214,8 +220,12 @@ export async function startFaultProxy(options) {
           forwarded += part.length;
           countBytes(url.pathname, part.length);
           if (!up.write(part)) {
+            drainWait = true;
             req.pause();
-            up.once('drain', () => req.resume());
+            up.once('drain', () => {
+              drainWait = false;
+              maybeResume();
+            });
           }
         }
         if (cut !== undefined && forwarded >= cut) {
@@ -229,8 +239,12 @@ export async function startFaultProxy(options) {
           return;
         }
         if (plan.throttle && bodyBytesPerSecond > 0) {
+          throttleWait = true;
           req.pause();
-          setTimeout(() => req.resume(), (part.length / bodyBytesPerSecond) * 1000);
+          setTimeout(() => {
+            throttleWait = false;
+            maybeResume();
+          }, (part.length / bodyBytesPerSecond) * 1000);
         }
       });
       req.on('end', () => {

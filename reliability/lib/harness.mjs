@@ -205,3 +205,22 @@ export function uploadBytesOf(proxy, documentId) {
   for (const [p, n] of proxy.stats.bodyBytes) if (documentOfUploadPath(p) === documentId) total += n;
   return total;
 }
+
+/**
+ * The server-side check of one stored file: its documents row (size, file_hash) and the object
+ * Storage serves, against the MD5 Node computes from the seed. Returns what is wrong (empty when
+ * all is right) and deletes the object's files afterwards.
+ * @param {{ stack: any, storageDir: string }} rig @param {{ seed: number, size: number, documentId: string }} r
+ */
+export async function verifyStored({ stack, storageDir }, r) {
+  const [doc] = await stack.sql`select id, status, file_hash, file_size, storage_path from documents where id = ${r.documentId}`;
+  if (!doc) return [`seed ${r.seed}: no document row ${r.documentId}`];
+  const problems = [];
+  const want = expectedMd5(r.seed, r.size);
+  if (Number(doc.file_size) !== r.size) problems.push(`seed ${r.seed}: file_size ${doc.file_size} ≠ ${r.size}`);
+  if (doc.file_hash !== want) problems.push(`seed ${r.seed}: file_hash ${doc.file_hash} ≠ ${want}`);
+  const stored = await storedMd5(stack, doc.storage_path);
+  if (stored.bytes !== r.size || stored.md5 !== want) problems.push(`seed ${r.seed}: stored ${stored.bytes} bytes md5 ${stored.md5}, want ${r.size} ${want}`);
+  dropObjectFiles(storageDir, doc.storage_path);
+  return problems;
+}

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { mulberry32, randomInt } from '../lib/rng.mjs';
 import {
-  dropObjectFiles, expectedMd5, HEAVY, MAX_DOCUMENT, MiB, openRig, SEED, SINGLE_PUT_MAX, storedMd5, TUS_CHUNK, uploadBytesOf,
+  expectedMd5, HEAVY, MAX_DOCUMENT, MiB, openRig, SEED, SINGLE_PUT_MAX, TUS_CHUNK, uploadBytesOf, verifyStored,
 } from '../lib/harness.mjs';
 
 const COUNT = Number(process.env.V2_RELIABILITY_UPLOADS ?? (HEAVY ? 400 : 200));
@@ -69,7 +69,7 @@ after(async () => {
 });
 
 test(`${COUNT} uploads of 0.5–60 MB through faults: every file ≤ 50 MiB stored byte-identical, the rest refused`, { timeout: 30 * 60_000 }, async () => {
-  const { stack, proxy, storageDir } = rig;
+  const { stack, proxy } = rig;
   const specs = plan(COUNT, mulberry32(SEED));
   const big = specs.filter((s) => s.size > MAX_DOCUMENT);
   const allowed = specs.filter((s) => s.size <= MAX_DOCUMENT);
@@ -83,15 +83,8 @@ test(`${COUNT} uploads of 0.5–60 MB through faults: every file ≤ 50 MiB stor
   let checking = Promise.resolve();
   // Each stored file is checked on the server side as soon as it is reported, then its files deleted.
   const check = async (r) => {
-    const [doc] = await stack.sql`select id, user_id, status, file_hash, file_size, storage_path from documents where id = ${r.documentId}`;
-    if (!doc) return void problems.push(`seed ${r.seed}: no document row ${r.documentId}`);
-    const want = expectedMd5(r.seed, r.size);
-    if (Number(doc.file_size) !== r.size) problems.push(`seed ${r.seed}: file_size ${doc.file_size} ≠ ${r.size}`);
-    if (doc.file_hash !== want) problems.push(`seed ${r.seed}: file_hash ${doc.file_hash} ≠ ${want}`);
-    const stored = await storedMd5(stack, doc.storage_path);
-    if (stored.bytes !== r.size || stored.md5 !== want) problems.push(`seed ${r.seed}: stored ${stored.bytes} bytes md5 ${stored.md5}, want ${r.size} ${want}`);
+    problems.push(...await verifyStored(rig, r));
     r.resent = uploadBytesOf(proxy, r.documentId) - r.size;
-    dropObjectFiles(storageDir, doc.storage_path);
     checked += 1;
   };
   const onReport = (r) => {
