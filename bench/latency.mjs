@@ -3,8 +3,15 @@
 // hash per request) with 50 concurrent connections, through autocannon; p50/p95/p99 computed
 // from every response's time. Baselines in the same run, same concurrency: the function's CORS
 // preflight (OPTIONS, through the gateway to the Deno function, no database) and an unrouted
-// path (the Node gateway alone). Writes results/latency.json.
+// path (the Node gateway alone). Where the time goes: the CPU each process of the stack spent
+// per request (this Node process: gateway, Storage, auth and the load generator; the Deno
+// functions; the Postgres cluster), read from /proc around each run, and the POST's own
+// timings from the function's log lines (auth, pool wait, transaction, Storage call).
+// Writes results/latency.json.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { peersDir, root, summarize, writeResult } from './lib/common.mjs';
 import { startStack } from '../stack/src/stack.mjs';
@@ -22,6 +29,52 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU ms (user + system) of each process, with its parent and name, from /proc. */
+function processTable() {
+  const table = new Map();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      table.set(Number(entry), {
+        ppid: Number(fields[1]),
+        comm: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+        cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS,
+      });
+    } catch {
+      // gone in between
+    }
+  }
+  return table;
+}
+
+/**
+ * CPU ms spent so far by the stack's parts: this Node process (gateway, Storage, auth, realtime
+ * and the load generator; process.cpuUsage), the Deno functions (our child process) and the
+ * Postgres cluster (the postmaster and every backend and worker under it). Linux only.
+ */
+function stackCpu(postmasterPid) {
+  const table = processTable();
+  const treeMs = (pid) => {
+    let ms = table.get(pid)?.cpuMs ?? 0;
+    for (const [child, p] of table) if (p.ppid === pid) ms += treeMs(child);
+    return ms;
+  };
+  let deno = 0;
+  for (const [pid, p] of table) if (p.ppid === process.pid && p.comm === 'deno') deno += treeMs(pid);
+  const { user, system } = process.cpuUsage();
+  return { node: (user + system) / 1000, deno, postgres: treeMs(postmasterPid) };
+}
+
 /** One autocannon run; per-response times (ms) → p50/p95/p99, plus non-2xx count. */
 function load(opts) {
   return new Promise((resolve, reject) => {
@@ -36,8 +89,24 @@ function load(opts) {
 }
 
 export async function runLatency() {
-  const stack = await startStack({ port: 0, processor: false, log: () => {} });
+  // The functions log one JSON line per request; during POST runs, keep upload-handler POST's.
+  let collect;
+  const onLog = (line) => {
+    if (!collect || !line.startsWith('functions: ')) return;
+    for (const text of line.slice('functions: '.length).split('\n')) {
+      if (!text.includes('"fn":"upload-handler"') || !text.includes('"method":"POST"')) continue;
+      try {
+        const entry = JSON.parse(text);
+        if (entry.msg === 'request' && entry.status === 201) collect.push({ ms: entry.ms, ...entry.timings });
+      } catch {
+        // a line split across two chunks: skipped
+      }
+    }
+  };
+  const stack = await startStack({ port: 0, processor: false, log: onLog });
   try {
+    const [{ setting: pgData }] = await stack.sql`select setting from pg_settings where name = 'data_directory'`;
+    const postmasterPid = Number(readFileSync(path.join(pgData, 'postmaster.pid'), 'utf8').split('\n')[0]);
     const signup = await fetch(`${stack.url}/auth/v1/signup`, {
       method: 'POST',
       headers: { apikey: stack.anonKey, 'content-type': 'application/json' },
@@ -121,6 +190,12 @@ export async function runLatency() {
           },
         }],
       },
+      'Storage createSignedUploadUrl (what the POST calls)': {
+        url: `${stack.url}/storage/v1/object/upload/sign/documents/${user.id}/bench/notes.txt`,
+        method: 'POST',
+        headers: { ...auth, 'x-upsert': 'true' },
+        body: '{}',
+      },
       'upload-handler OPTIONS (preflight, baseline)': {
         url: `${stack.url}/functions/v1/upload-handler`,
         method: 'OPTIONS',
@@ -129,10 +204,22 @@ export async function runLatency() {
       'gateway, unrouted path (baseline)': { url: `${stack.url}/bench-unrouted`, method: 'GET' },
     };
     const raw = Object.fromEntries(Object.keys(endpoints).map((k) => [k, []]));
+    const postTimings = [];
     // Warm-up (Deno's isolate, Postgres' caches), then runs interleaved.
     for (const opts of Object.values(endpoints)) await load({ ...opts, amount: 200 });
     for (let i = 0; i < RUNS; i++) {
-      for (const [name, opts] of Object.entries(endpoints)) raw[name].push(await load(opts));
+      for (const [name, opts] of Object.entries(endpoints)) {
+        const timings = [];
+        if (name === 'upload-handler POST') collect = timings;
+        const before = stackCpu(postmasterPid);
+        const run = await load(opts);
+        const after = stackCpu(postmasterPid);
+        collect = undefined;
+        run.cpuMsPerRequest = Object.fromEntries(Object.keys(after).map((k) => [k, (after[k] - before[k]) / run.requests]));
+        run.cpuMsPerRequest.total = Object.values(run.cpuMsPerRequest).reduce((a, b) => a + b, 0);
+        raw[name].push(run);
+        if (timings.length) postTimings.push(timings);
+      }
       process.stderr.write(`latency: round ${i + 1}/${RUNS}\n`);
     }
     const rows = Object.entries(raw).map(([name, runs]) => ({
@@ -144,16 +231,35 @@ export async function runLatency() {
       errors: runs.reduce((n, r) => n + r.errors + r.timeouts, 0),
       // The gateway 404s unrouted paths by design; count non-2xx only where 2xx is expected.
       non2xx: name.startsWith('gateway') ? undefined : runs.reduce((n, r) => n + r.non2xx, 0),
+      cpuMsPerRequest: Object.fromEntries(['node', 'deno', 'postgres', 'total'].map((k) => [k, summarize(runs.map((r) => r.cpuMsPerRequest[k]))])),
+    }));
+    // The POST's own timings (function log lines, 201s): p50/p95 per run, median over runs.
+    const steps = ['ms', 'auth', 'dbWait', 'db', 'storage'];
+    const postSteps = Object.fromEntries(steps.map((k) => {
+      const per = postTimings.map((run) => run.map((t) => t[k] ?? 0).sort((a, b) => a - b));
+      return [k, { p50: summarize(per.map((xs) => percentile(xs, 50))), p95: summarize(per.map((xs) => percentile(xs, 95))), samples: per.reduce((n, xs) => n + xs.length, 0) }];
+    }));
+    // A closed loop of 50 clients: mean latency = 50 / throughput. If the stack were CPU-bound
+    // on all cores, throughput could be at most cores × 1000 / (CPU ms per request), so the mean
+    // latency at least 50 / that — a floor from CPU alone, before any waiting for locks or I/O.
+    const cores = os.cpus().length;
+    const cpuBound = Object.fromEntries(rows.filter((r) => !r.name.startsWith('gateway')).map((r) => {
+      const perRequest = r.cpuMsPerRequest.total.median;
+      const maxRps = (cores * 1000) / perRequest;
+      return [r.name, { cpuMsPerRequest: perRequest, maxRps, meanLatencyFloorMs: (CONNECTIONS / maxRps) * 1000 }];
     }));
     const post = rows[0];
     const preflight = rows.find((r) => r.name.includes('preflight'));
     const webhookOutcomes = Object.fromEntries((await stack.sql`select outcome, count(*)::int as n from public.webhook_events where source = 'internal' group by outcome`).map((r) => [r.outcome, r.n]));
     const realtime = await measureRealtime(stack, user.id, await newDocument(12));
     return {
-      method: `autocannon ${createRequire(path.join(peersDir, 'package.json'))('autocannon/package.json').version}, ${CONNECTIONS} connections, ${AMOUNT} requests per run, ${RUNS} runs per endpoint interleaved after a 200-request warm-up; percentiles from every response time; figures are the median over runs with the spread of the per-run percentile. Local stack (Postgres 15, Deno functions, Node gateway) in this process's machine, demo processor off. The load generator shares the machine's cores with the stack.`,
+      method: `autocannon ${createRequire(path.join(peersDir, 'package.json'))('autocannon/package.json').version}, ${CONNECTIONS} connections, ${AMOUNT} requests per run, ${RUNS} runs per endpoint interleaved after a 200-request warm-up; percentiles from every response time; figures are the median over runs with the spread of the per-run percentile. Local stack (Postgres 15, Deno functions, Node gateway) in this process's machine, demo processor off. The load generator shares the machine's cores with the stack. CPU per request: user + system time of this Node process (gateway, Storage, auth, realtime and autocannon), the Deno functions and the Postgres cluster (every backend and worker) over each run (/proc), divided by its requests; median over runs. In-function steps: the \`timings\` of upload-handler's own log line for each 201 (auth = JWT verification, dbWait = waiting for a pooled connection + BEGIN, db = the transaction including dbWait, storage = the createSignedUploadUrl call), p50/p95 per run, median over runs.`,
       rows,
       ratioP95VsPreflight: post.p95.median / preflight.p95.median,
       ratiosP95VsPreflight: Object.fromEntries(rows.filter((r) => r.name.startsWith('upload-handler P') || r.name.startsWith('processing')).map((r) => [r.name, r.p95.median / preflight.p95.median])),
+      cores,
+      cpuBound,
+      postSteps,
       progressPutNotAccepted: refused.put,
       webhookOutcomes,
       realtime,
@@ -231,5 +337,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const r = await runLatency();
   writeResult('latency', r);
   console.log(`realtime insert → callback p50 ${r.realtime.p50.median.toFixed(1)} p95 ${r.realtime.p95.median.toFixed(1)} ms (insert alone p95 ${r.realtime.insertP95.toFixed(1)}), missed ${r.realtime.missed}`);
-  for (const row of r.rows) console.log(`${row.name.padEnd(46)} p50 ${row.p50.median} p95 ${row.p95.median} p99 ${row.p99.median} ms  ${row.rps.median.toFixed(0)} req/s  errors ${row.errors} non2xx ${row.non2xx}`);
+  for (const row of r.rows) console.log(`${row.name.padEnd(52)} p50 ${row.p50.median.toFixed(1)} p95 ${row.p95.median.toFixed(1)} p99 ${row.p99.median.toFixed(1)} ms  ${row.rps.median.toFixed(0)} req/s  errors ${row.errors} non2xx ${row.non2xx}  CPU ms/req ${['node', 'deno', 'postgres', 'total'].map((k) => `${k} ${row.cpuMsPerRequest[k].median.toFixed(2)}`).join(' ')}`);
+  console.log(`upload-handler POST, in the function: ${Object.entries(r.postSteps).map(([k, v]) => `${k} p50 ${v.p50.median.toFixed(1)} p95 ${v.p95.median.toFixed(1)}`).join('; ')}`);
 }

@@ -103,6 +103,22 @@ export function render() {
       '| endpoint | p50 ms | p95 ms | p99 ms | errors / non-2xx |', '|---|--:|--:|--:|--:|');
     for (const r of latency.rows) out.push(`| ${r.name} | ${f(r.p50)} | ${f(r.p95)} | ${f(r.p99)} | ${r.errors} / ${r.non2xx ?? 'n/a (404 by design)'} |`);
     out.push('', `upload-handler POST p95 is ${latency.ratioP95VsPreflight.toFixed(1)}× the same function's preflight p95 in the same run.`, '');
+    if (latency.cpuBound) {
+      const c = (x) => x.median.toFixed(2);
+      out.push(`Where the time goes. CPU per request, median over runs, from /proc (Node = the stack's one Node process: gateway, Storage, auth, realtime, and autocannon itself). The ceiling is what ${latency.cores} fully busy cores could serve at that CPU cost; with 50 clients each waiting for its answer, the mean latency is 50 / throughput, so at least the floor shown, before any wait for a lock, the pool or I/O.`, '',
+        '| endpoint | Node CPU ms | Deno CPU ms | Postgres CPU ms | total CPU ms | CPU-bound ceiling | mean latency floor at 50 clients |', '|---|--:|--:|--:|--:|--:|--:|');
+      for (const r of latency.rows) {
+        const b = latency.cpuBound[r.name];
+        if (!b) continue;
+        out.push(`| ${r.name} | ${c(r.cpuMsPerRequest.node)} | ${c(r.cpuMsPerRequest.deno)} | ${c(r.cpuMsPerRequest.postgres)} | ${c(r.cpuMsPerRequest.total)} | ${b.maxRps.toFixed(0)} req/s | ${b.meanLatencyFloorMs.toFixed(0)} ms |`);
+      }
+      out.push('');
+    }
+    if (latency.postSteps) {
+      const s = latency.postSteps;
+      const step = (k) => `${s[k].p50.median.toFixed(1)} / ${s[k].p95.median.toFixed(1)}`;
+      out.push(`upload-handler POST inside the function (its own log line per 201, ${s.ms.samples} requests), p50 / p95 ms: whole request ${step('ms')}; verifying the JWT ${step('auth')}; waiting for a pooled connection + BEGIN ${step('dbWait')}; the transaction, that wait included ${step('db')}; the Storage createSignedUploadUrl call ${step('storage')}.`, '');
+    }
     if (latency.ratiosP95VsPreflight) {
       out.push(`p95 vs the preflight's p95, same run: ${Object.entries(latency.ratiosP95VsPreflight).map(([n, v]) => `${n} ${v.toFixed(1)}×`).join('; ')}. Progress PUTs answered \`accepted: false\`: ${latency.progressPutNotAccepted}. Webhook outcomes recorded (webhook_events, source internal, incl. set-up): ${Object.entries(latency.webhookOutcomes ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || '—'}.`, '');
     }
