@@ -34,15 +34,29 @@ function scriptedFetch(...answers: Array<Response | Error | ((call: Call) => Res
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
-/** A client whose session hands out the tokens given, one per getSession call. */
-function fakeClient(...tokens: Array<string | null>): SupabaseClient {
-  const auth = {
-    async getSession() {
-      const token = tokens.length > 1 ? tokens.shift()! : tokens[0]!;
-      return { data: { session: token ? { access_token: token, user: { id: 'user-1' } } : null }, error: null };
+/**
+ * A client whose session hands out the tokens given, one per getSession call; refreshSession
+ * hands out `refreshed` (a failure when null) and counts its calls.
+ */
+function fakeClient(...tokens: Array<string | null>): SupabaseClient & { refreshed: string | null; refreshes: number } {
+  const client = {
+    refreshed: null as string | null,
+    refreshes: 0,
+    auth: {
+      async getSession() {
+        const token = tokens.length > 1 ? tokens.shift()! : tokens[0]!;
+        return { data: { session: token ? { access_token: token, user: { id: 'user-1' } } : null }, error: null };
+      },
+      async refreshSession() {
+        client.refreshes += 1;
+        const token = client.refreshed;
+        return token
+          ? { data: { session: { access_token: token, user: { id: 'user-1' } } }, error: null }
+          : { data: { session: null }, error: new Error('Invalid Refresh Token: Already Used') };
+      },
     },
   };
-  return { auth } as unknown as SupabaseClient;
+  return client as unknown as SupabaseClient & { refreshed: string | null; refreshes: number };
 }
 
 const options = { supabaseUrl: 'https://ref.supabase.test/', supabaseKey: 'anon-key' };
@@ -81,6 +95,39 @@ describe('createBackendApi (scripted fetch)', () => {
     expect(error).to.be.instanceOf(TransportError);
     expect((error as TransportError).serverCode).to.equal('auth_missing');
     expect((error as TransportError).retryable).to.equal(false);
+  });
+
+  it('a 401 for a session token (expired on the way): refreshes the session and tries once more with the new token', async () => {
+    const { calls, fetch } = scriptedFetch(
+      json(401, { code: 401, message: 'Invalid JWT' }), // the gateway's answer
+      json(201, { documentId: 'doc-1', duplicate: false, upload: plan, features: { realtime: true, llamaParse: false } }),
+    );
+    const client = fakeClient('old');
+    client.refreshed = 'new';
+    const api = createBackendApi(client, { ...options, fetch });
+    const init = await api.initUpload(body, new AbortController().signal);
+    expect(init.documentId).to.equal('doc-1');
+    expect(calls.map((c) => c.headers.authorization)).to.deep.equal(['Bearer old', 'Bearer new']);
+    expect(calls[1]!.body).to.equal(calls[0]!.body);
+    expect(client.refreshes).to.equal(1);
+  });
+
+  it('a 401 stands when the session cannot be refreshed, when the retry is refused too, or when signed out', async () => {
+    const refused = () => json(401, { error: { code: 'auth_expired', message: 'Your session expired.' } });
+    for (const [refreshed, answers, expectedCalls] of [[null, [refused()], 1], ['new', [refused(), refused()], 2]] as const) {
+      const { calls, fetch } = scriptedFetch(...answers);
+      const client = fakeClient('old');
+      client.refreshed = refreshed;
+      const api = createBackendApi(client, { ...options, fetch });
+      const error = (await api.reportProgress({ documentId: 'd', bytesUploaded: 1 }).catch((e: unknown) => e)) as TransportError;
+      expect([error.status, error.serverCode, error.retryable]).to.deep.equal([401, 'auth_expired', false]);
+      expect(calls).to.have.length(expectedCalls);
+      expect(client.refreshes).to.equal(1);
+    }
+    const anon = fakeClient(null);
+    const { calls, fetch } = scriptedFetch(refused());
+    await createBackendApi(anon, { ...options, fetch }).getProgress('d').catch(() => {});
+    expect([calls.length, anon.refreshes]).to.deep.equal([1, 0]);
   });
 
   it('keeps the server code and message, the status, the request and Retry-After (seconds or date)', async () => {

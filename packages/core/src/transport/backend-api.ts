@@ -55,29 +55,53 @@ export function createBackendApi(supabase: AnySupabaseClient, options: BackendAp
     return data.session?.access_token ?? anonKey;
   }
 
+  /**
+   * A new access token after the server refused ours with 401: it expired on the way (a slow
+   * network, a stalled request), the device clock is off, or it was revoked. Undefined when the
+   * session cannot be refreshed (signed out, the refresh token is spent): the 401 stands.
+   */
+  async function refreshedToken(refused: string): Promise<string | undefined> {
+    try {
+      const { data, error } = await supabase.auth.refreshSession();
+      const token = data.session?.access_token;
+      return !error && token && token !== refused ? token : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async function call(method: string, name: string, query: string, body: unknown, signal: AbortSignal | undefined, what: string): Promise<unknown> {
     const url = `${functionsUrl}/${name}${query}`;
     const request = { method, url };
     if (signal?.aborted) throw abortedError(request, signal.reason);
-    const token = await accessToken(request);
-    if (signal?.aborted) throw abortedError(request, signal.reason);
-    const headers: Record<string, string> = { authorization: `Bearer ${token}`, apikey: anonKey };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    let token = await accessToken(request);
     let response: Response;
     let text: string;
-    try {
-      response = await fetchImpl(url, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        ...(signal ? { signal } : {}),
-      });
-      text = await response.text();
-    } catch (cause) {
+    // Every call is safe to repeat (upload-handler deduplicates by hash; progress only moves
+    // forward; cancel is idempotent), so a 401 for a session token is answered by one refresh
+    // and one more try.
+    for (let tries = 0; ; tries++) {
       if (signal?.aborted) throw abortedError(request, signal.reason);
-      throw networkError(request, cause, what);
+      const headers: Record<string, string> = { authorization: `Bearer ${token}`, apikey: anonKey };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      try {
+        response = await fetchImpl(url, {
+          method,
+          headers,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          ...(signal ? { signal } : {}),
+        });
+        text = await response.text();
+      } catch (cause) {
+        if (signal?.aborted) throw abortedError(request, signal.reason);
+        throw networkError(request, cause, what);
+      }
+      if (signal?.aborted) throw abortedError(request, signal.reason);
+      if (response.status !== 401 || token === anonKey || tries > 0) break;
+      const fresh = await refreshedToken(token);
+      if (fresh === undefined) break;
+      token = fresh;
     }
-    if (signal?.aborted) throw abortedError(request, signal.reason);
     if (!response.ok) throw backendError(response, text, request, what, now());
     try {
       return text === '' ? undefined : (JSON.parse(text) as unknown);
