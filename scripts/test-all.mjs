@@ -2,6 +2,8 @@
 // Every suite of the repository, one after another, with one summary at the end:
 //   db       pgTAP over the reference schema (real Postgres 15)
 //   packages build, strict typecheck and publint for every package
+//   reliability  faults, crashes and token expiry through a fault proxy, core in Chromium
+//            (after packages: it bundles packages/core/dist; V2_RELIABILITY_HEAVY=1 for more)
 //   browser  @web/test-runner in Debian's Chromium
 //   deno     deno test for the Edge Functions (real Deno)
 //   stack    the local stack through supabase-js and tus-js-client (node --test)
@@ -39,6 +41,11 @@ const suites = {
     // Build first (publint and the React package's types read dist/), then strict types, then publint.
     cmd: ['bash', '-c', `set -e; for s in build typecheck lint:package; do ${pnpm.join(' ')} -r --workspace-concurrency=1 --if-present run "$s"; done`],
     count: () => null,
+  },
+  reliability: {
+    // reliability/: the fault proxy's own tests, 200 uploads through faults, crash/reload, token expiry.
+    cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap', 'reliability/test/'],
+    count: tapCounts,
   },
   browser: {
     cmd: [bin('web-test-runner')],
