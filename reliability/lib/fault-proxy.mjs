@@ -253,10 +253,20 @@ export async function startFaultProxy(options) {
     });
   }
 
-  /** Answers without forwarding, after reading the request body. */
+  /**
+   * Answers without forwarding, after reading the request body. With CORS headers as the
+   * gateway's own answers carry them (Retry-After exposed): without them a browser sees a
+   * cross-origin 429 or 503 as a bare network error, and the client could never honour it.
+   */
   async function answer(req, res, status, headers, body) {
     await readBody(req).catch(() => {});
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': 'retry-after, x-request-id',
+      ...headers,
+    });
     res.end(body);
   }
 

@@ -128,6 +128,10 @@ test('error5xx and tooMany answer without forwarding; 429 carries Retry-After', 
     const b = await send(p429.url, { body: MiB });
     assert.equal(b.status, 429);
     assert.equal(b.headers?.['retry-after'], '2');
+    // Readable by a browser page on another origin, as the gateway's own errors are.
+    assert.equal(b.headers?.['access-control-allow-origin'], '*');
+    assert.match(String(b.headers?.['access-control-expose-headers']), /retry-after/);
+    assert.equal(a.headers?.['access-control-allow-origin'], '*');
     assert.equal(seen.length, 0);
     assert.equal(p5.stats.faults.error5xx, 1);
     assert.equal(p429.stats.faults.tooMany, 1);

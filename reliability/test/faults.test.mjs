@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { mulberry32, randomInt } from '../lib/rng.mjs';
 import {
-  expectedMd5, HEAVY, MAX_DOCUMENT, MiB, openRig, SEED, SINGLE_PUT_MAX, TUS_CHUNK, uploadBytesOf, verifyStored,
+  documentOfUploadPath, expectedMd5, HEAVY, MAX_DOCUMENT, MiB, openRig, SEED, SINGLE_PUT_MAX, TUS_CHUNK, uploadBytesOf, verifyStored,
 } from '../lib/harness.mjs';
 
 const COUNT = Number(process.env.V2_RELIABILITY_UPLOADS ?? (HEAVY ? 400 : 200));
@@ -144,6 +144,19 @@ test(`${COUNT} uploads of 0.5–60 MB through faults: every file ≤ 50 MiB stor
   for (const name of ['resetRequest', 'resetResponse', 'error5xx', 'tooMany', 'stall', 'duplicate', 'latency']) {
     assert.ok(f[/** @type {keyof typeof f} */ (name)] >= 3, `${name} injected ${f[/** @type {keyof typeof f} */ (name)]} times`);
   }
+  // 429s were honoured: after one on an upload's own path (TUS upload or signed PUT), nothing
+  // more came for that path before its Retry-After (1 s) had passed. (Not for CORS preflights:
+  // a browser reports a refused preflight as a network error, without status or headers.)
+  const events = proxy.stats.events;
+  let honoured = 0;
+  events.forEach((e, i) => {
+    if (e.fault !== 'tooMany' || e.method === 'OPTIONS' || !documentOfUploadPath(e.path)) return;
+    const next = events.slice(i + 1).find((x) => x.path === e.path);
+    if (!next) return;
+    assert.ok(next.at - e.at >= 1000, `${e.method} ${e.path}: answered 429 at ${e.at}, asked again ${next.at - e.at} ms later`);
+    honoured += 1;
+  });
+  assert.ok(honoured >= 3, `${honoured} 429s on upload paths followed up`);
   const resent = allowed.map((s) => outcomes.get(s.seed).resent);
   const totalBytes = allowed.reduce((n, s) => n + s.size, 0);
   console.log(`reliability: ${allowed.length} stored (${(totalBytes / 1e9).toFixed(2)} GB), ${big.length} refused; faults ${JSON.stringify(f)}; `
