@@ -43,5 +43,5 @@ export async function startBenchStack(options = {}) {
 /** Deletes everything in the `bench` bucket: rows and files (stored and unfinished TUS uploads). */
 export async function clearBenchBucket(stack) {
   await stack.sql`delete from storage.objects where bucket_id = 'bench'`;
-  for (const dir of ['objects', 'tus']) fs.rmSync(`${stack.dataDir}/${dir}/bench`, { recursive: true, force: true });
+  for (const dir of ['objects', 'tus']) fs.rmSync(`${stack.storageDir}/${dir}/bench`, { recursive: true, force: true });
 }

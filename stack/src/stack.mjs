@@ -39,7 +39,7 @@ import { verifyJwt } from './jwt.mjs';
  * @property {string} webhookSecret
  * @property {string} dbUrl
  * @property {import('postgres').Sql} sql   superuser connection pool
- * @property {string} dataDir
+ * @property {string} storageDir  where Storage keeps its files (objects/<bucket>/…, tus/…)
  * @property {(token: string) => Promise<Record<string, any>>} verifyJwt
  * @property {<T>(claims: Record<string, any>, fn: (tx: import('postgres').TransactionSql) => Promise<T>) => Promise<T>} asRole
  *   run in a transaction as the claims' role with `request.jwt.claims` set (what PostgREST does)
@@ -202,6 +202,7 @@ export async function startStack(options = {}) {
       anonKey: ctx.anonKey,
       serviceRoleKey: ctx.serviceRoleKey,
       dbUrl: pg.url,
+      storageDir: ctx.dataDir,
       jwtSecret,
       webhookSecret: ctx.webhookSecret,
       processor,
