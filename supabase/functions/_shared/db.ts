@@ -22,10 +22,10 @@ export interface Db {
 
 export function createDb(url: string, options: { max?: number } = {}): Db {
   const sql = postgres(url, {
-    // Connections open lazily, up to this many, and close after 20 s idle. A transaction holds
-    // one only for its statements (upload-handler asks Storage after committing), so 10 (the
-    // driver's default) serves ~50 concurrent requests of one instance without queueing for a
-    // connection; with 4 they waited for the pool (bench/README.md). DB_POOL_MAX overrides.
+    // Connections open lazily, up to this many, and close after 20 s idle; a transaction holds
+    // one only for its statements (upload-handler asks Storage after committing). 10 is the
+    // driver's default; with 4, POSTs at 50 concurrent spent most of their time waiting for a
+    // connection (bench/README.md, upload-handler POST). DB_POOL_MAX overrides.
     max: options.max ?? 10,
     // Transaction-mode poolers do not keep prepared statements between transactions.
     prepare: false,
