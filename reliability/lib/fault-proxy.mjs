@@ -353,6 +353,21 @@ export async function startFaultProxy(options) {
     socket.on('close', () => sockets.delete(socket));
   });
 
+  /** Raw bytes both ways once the upstream is connected (after any bytes the client sent early). */
+  const splice = (/** @type {net.Socket} */ upstream, /** @type {import('node:stream').Duplex} */ client, /** @type {Buffer} */ head) => {
+    if (head.length) upstream.write(head);
+    upstream.pipe(client);
+    client.pipe(upstream);
+  };
+  /** Either side ending or failing ends the other; the upstream is closed by close(). */
+  const track = (/** @type {net.Socket} */ upstream, /** @type {import('node:stream').Duplex} */ client) => {
+    sockets.add(upstream);
+    upstream.on('close', () => sockets.delete(upstream));
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    client.on('close', () => upstream.destroy());
+  };
+
   // The browser's WebSockets (Realtime) through a proxy: CONNECT tunnels, passed through untouched.
   server.on('connect', (req, clientSocket, head) => {
     const [host, port] = (req.url ?? '').split(/:(?=\d+$)/);
@@ -363,15 +378,9 @@ export async function startFaultProxy(options) {
     stats.tunnels += 1;
     const upstream = net.connect(Number(port), host, () => {
       clientSocket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length) upstream.write(head);
-      upstream.pipe(clientSocket);
-      clientSocket.pipe(upstream);
+      splice(upstream, clientSocket, head);
     });
-    sockets.add(upstream);
-    upstream.on('close', () => sockets.delete(upstream));
-    upstream.on('error', () => clientSocket.destroy());
-    clientSocket.on('error', () => upstream.destroy());
-    clientSocket.on('close', () => upstream.destroy());
+    track(upstream, clientSocket);
   });
 
   // WebSocket upgrades in origin or absolute form: the same request head, then raw bytes.
@@ -389,15 +398,9 @@ export async function startFaultProxy(options) {
         if ((req.rawHeaders[i] ?? '').toLowerCase() !== 'proxy-connection') lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
       }
       upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
-      if (head.length) upstream.write(head);
-      upstream.pipe(clientSocket);
-      clientSocket.pipe(upstream);
+      splice(upstream, clientSocket, head);
     });
-    sockets.add(upstream);
-    upstream.on('close', () => sockets.delete(upstream));
-    upstream.on('error', () => clientSocket.destroy());
-    clientSocket.on('error', () => upstream.destroy());
-    clientSocket.on('close', () => upstream.destroy());
+    track(upstream, clientSocket);
   });
 
   await new Promise((resolve, reject) => {
