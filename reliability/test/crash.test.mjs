@@ -69,12 +69,22 @@ test('crash or close the page mid-upload, reopen, pick the file again: it resume
     const spec = { seed: f.seed, size: f.size };
     /** @type {string | undefined} */
     let documentId;
+    let crashes = 0;
+    /** The result, when a reopened page found the upload already complete before its next crash point. */
+    let finished;
     for (const point of f.points) {
       await page.evaluate((s) => window.rel.start(s), spec);
       // Wait until the proxy has forwarded `point` bytes of this document's upload, then crash.
       for (;;) {
         const state = await page.evaluate(() => window.relState);
-        assert.equal(state.result?.outcome ?? 'running', 'running', `seed ${f.seed} finished before its crash point: ${JSON.stringify(state)}`);
+        if (state.result && crashes > 0) {
+          // A later crash point that is never reached: the bytes a closed page had already
+          // handed to the network completed the upload (a single PUT), and the file picked
+          // again was recognised as this document's finished upload. Checked below like any.
+          finished = state.result;
+          break;
+        }
+        assert.equal(state.result?.outcome ?? 'running', 'running', `seed ${f.seed} finished before its first crash point: ${JSON.stringify(state)}`);
         if (state.documentId) {
           if (documentId) assert.equal(state.documentId, documentId, 'the reopened page continues the same document');
           documentId = state.documentId;
@@ -82,6 +92,11 @@ test('crash or close the page mid-upload, reopen, pick the file again: it resume
         }
         await sleep(10);
       }
+      if (finished) {
+        lines.push(`seed ${f.seed}: complete before crash point ${point} (${uploadBytesOf(proxy, /** @type {string} */ (documentId))} forwarded)`);
+        break;
+      }
+      crashes += 1;
       const how = kind++ % 2 === 0 ? 'close' : 'crash';
       if (how === 'crash') {
         const cdp = await page.createCDPSession();
@@ -95,16 +110,18 @@ test('crash or close the page mid-upload, reopen, pick the file again: it resume
       assert.ok(again.userId, 'the session survives the reload');
     }
     // The last reopen: pick the file again and let it finish.
-    await page.evaluate((s) => window.rel.start(s), spec);
-    const deadline = Date.now() + 5 * 60_000;
-    let result;
-    while (!(result = await page.evaluate(() => window.relState.result)) && Date.now() < deadline) await sleep(50);
+    let result = finished;
+    if (!result) {
+      await page.evaluate((s) => window.rel.start(s), spec);
+      const deadline = Date.now() + 5 * 60_000;
+      while (!(result = await page.evaluate(() => window.relState.result)) && Date.now() < deadline) await sleep(50);
+    }
     assert.equal(result?.outcome, 'stored', `seed ${f.seed}: ${JSON.stringify(result)}`);
     assert.equal(result.documentId, documentId, 'the same document, resumed (not a new one, not a duplicate)');
     assert.deepEqual(await verifyStored(rig, { ...spec, documentId }), []);
     const resent = uploadBytesOf(proxy, /** @type {string} */ (documentId)) - f.size;
-    lines.push(`seed ${f.seed}: stored after ${f.points.length} crash(es), ${resent} bytes sent again`);
-    assert.ok(resent <= f.points.length * TUS_CHUNK, `seed ${f.seed}: ${resent} bytes sent again after ${f.points.length} crash(es), more than ${f.points.length} chunk(s)`);
+    lines.push(`seed ${f.seed}: stored after ${crashes} crash(es), ${resent} bytes sent again`);
+    assert.ok(resent <= crashes * TUS_CHUNK, `seed ${f.seed}: ${resent} bytes sent again after ${crashes} crash(es), more than ${crashes} chunk(s)`);
     const [{ n }] = await stack.sql`select count(*)::int as n from documents where file_hash = (select file_hash from documents where id = ${documentId})`;
     assert.equal(n, 1, 'one document for these bytes');
   }
