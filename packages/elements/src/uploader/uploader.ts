@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { matchesAccept, rejectionMessage, Uploader, type UploaderEventMap, type UploaderOptions } from '@v2-uploader/core/store';
+import { matchesAccept, Uploader, type UploaderEventMap, type UploaderOptions } from '@v2-uploader/core/store';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -305,7 +305,9 @@ export class V2UploaderElement extends LitElement {
         this.#syncForm();
       }),
       on('upload-error', (d) => {
-        this.#shout(s().announce.failed(d.file.name, d.file.rejection ? rejectionMessage(d.file.rejection) : s().errorHint(d.error.code, d.error.status)));
+        // Refused files never get here (they fail at once with file-rejected, announced there,
+        // and a retry leaves them refused), so the hint is always the upload error's.
+        this.#shout(s().announce.failed(d.file.name, s().errorHint(d.error.code, d.error.status)));
         this.dispatchEvent(new V2UploadErrorEvent(d));
       }),
       on('processing-progress', (d) => this.dispatchEvent(new V2ProcessingProgressEvent(d))),
