@@ -92,6 +92,21 @@ export function pdfBytes(size, seed = 1) {
 }
 
 /**
+ * tus-js-client options for upload-handler's plan: the signed TUS route, `x-signature` on every
+ * request, the plan's bucket and path, no fingerprint store.
+ * @param {{ tusEndpoint: string, chunkSize: number, token: string, bucket: string, path: string }} plan
+ */
+export function planTusOptions(plan) {
+  return {
+    endpoint: plan.tusEndpoint,
+    chunkSize: plan.chunkSize,
+    headers: { 'x-signature': plan.token },
+    metadata: { bucketName: plan.bucket, objectName: plan.path, contentType: 'application/pdf' },
+    storeFingerprintForResuming: false,
+  };
+}
+
+/**
  * Send `bytes` with tus-js-client the way upload-handler's plan says (the signed TUS route,
  * `x-signature` on every request); resolves with the upload URL when every byte is stored.
  * @param {{ tusEndpoint: string, chunkSize: number, token: string, bucket: string, path: string }} plan
@@ -102,12 +117,8 @@ export function pdfBytes(size, seed = 1) {
 export function tusUpload(plan, bytes, options = {}) {
   return new Promise((resolve, reject) => {
     const upload = new tus.Upload(bytes, {
-      endpoint: plan.tusEndpoint,
-      chunkSize: plan.chunkSize,
-      headers: { 'x-signature': plan.token },
-      metadata: { bucketName: plan.bucket, objectName: plan.path, contentType: 'application/pdf' },
+      ...planTusOptions(plan),
       retryDelays: [0, 200, 500],
-      storeFingerprintForResuming: false,
       ...options,
       onSuccess: () => resolve(/** @type {string} */ (upload.url)),
       onError: reject,

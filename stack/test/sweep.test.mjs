@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import * as tus from 'tus-js-client';
 import { storageIdle } from '../src/storage.mjs';
-import { disconnectClients, eventually, pdfBytes, signedInClient, startTestStack, tusUpload } from './helpers.mjs';
+import { disconnectClients, eventually, pdfBytes, planTusOptions, signedInClient, startTestStack, tusUpload } from './helpers.mjs';
 
 const MiB = 1024 * 1024;
 
@@ -28,12 +28,8 @@ const body = async (res) => JSON.parse(await res.text());
 function firstChunkOnly(/** @type {any} */ plan, /** @type {Buffer} */ bytes) {
   return new Promise((resolve, reject) => {
     const upload = new tus.Upload(bytes, {
-      endpoint: plan.tusEndpoint,
-      chunkSize: plan.chunkSize,
-      headers: { 'x-signature': plan.token },
-      metadata: { bucketName: plan.bucket, objectName: plan.path, contentType: 'application/pdf' },
+      ...planTusOptions(plan),
       retryDelays: null,
-      storeFingerprintForResuming: false,
       onChunkComplete: (_size, accepted) => {
         void upload.abort().then(() => resolve(accepted));
       },
