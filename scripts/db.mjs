@@ -32,7 +32,7 @@ const localDir = path.join(root, '.local');
 mkdirSync(localDir, { recursive: true });
 
 const pg = await startPostgres({ dataDir: path.join(localDir, 'db'), port, reset: values.reset });
-const ran = applyAll(pg.url, { seed: true });
+const ran = await applyAll(pg, { seed: true });
 const counts = psql(pg.url, {
   tuples: true,
   sql: `select (select count(*) from supabase_migrations.schema_migrations) || ' migrations, '

@@ -9,6 +9,9 @@ PNPM_VERSION=12.4.2
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 command -v pg_prove >/dev/null 2>&1 || need_apt+=(postgresql-15-pgtap)
+# pg_cron runs the migrations' schedules; pgbouncer stands in for Supavisor's transaction mode.
+[ -f /usr/share/postgresql/15/extension/pg_cron.control ] || need_apt+=(postgresql-15-cron)
+command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || need_apt+=(pgbouncer)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need_apt+=(postgresql-15)
 command -v psql >/dev/null 2>&1 || need_apt+=(postgresql-client-15)
 if [ ${#need_apt[@]} -gt 0 ]; then

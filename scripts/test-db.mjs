@@ -1,20 +1,25 @@
 #!/usr/bin/env node
 // pgTAP suite: a throwaway cluster with bootstrap, migrations and seed, then pg_prove over
-// supabase/tests exactly as `supabase test db` runs it (`pg_prove --ext .sql -r`).
+// supabase/tests as `supabase test db` runs it (`pg_prove --ext .sql -r`), logged in as
+// `postgres`, which is not a superuser, as on hosted Supabase. `--legacy` builds the database
+// of an older project (default grants on). psql variable db_password lets a test open more
+// sessions with dblink (a non-superuser must give a password).
 import { spawnSync } from 'node:child_process';
-import { startPostgres } from './lib/pg.mjs';
+import { DB_PASSWORD, startPostgres } from './lib/pg.mjs';
 import { applyAll, root } from './lib/migrate.mjs';
 
+const args = process.argv.slice(2);
+const legacy = args.includes('--legacy');
+const files = args.filter((a) => a !== '--legacy');
 const pg = await startPostgres();
 let status = 1;
 try {
-  applyAll(pg.url, { seed: true });
-  const files = process.argv.slice(2);
+  await applyAll(pg, { seed: true, legacy });
   const res = spawnSync(
     'pg_prove',
     ['-h', pg.host, '-p', String(pg.port), '-U', 'postgres', '-d', 'postgres', '--ext', '.sql', '-r',
-     ...(files.length ? files : ['supabase/tests'])],
-    { cwd: root, stdio: 'inherit' },
+     '-S', `db_password=${DB_PASSWORD}`, ...(files.length ? files : ['supabase/tests'])],
+    { cwd: root, stdio: 'inherit', env: { ...process.env, PGPASSWORD: DB_PASSWORD } },
   );
   status = res.status ?? 1;
 } finally {

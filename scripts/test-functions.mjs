@@ -10,7 +10,7 @@ import { applyAll, root } from './lib/migrate.mjs';
 const pg = await startPostgres();
 let status = 1;
 try {
-  applyAll(pg.url);
+  await applyAll(pg);
   // The entry points are not imported by the tests: type-check them (and the stack's router) too.
   const check = spawnSync(
     path.join(root, 'scripts/deno'),

@@ -6,14 +6,32 @@
 // - Postgres refuses to run as root, so when we are root every server command runs as the
 //   `postgres` user (runuser) and the data directory is handed to that user.
 // - `wal_level=logical` so the local stack can read changes by logical replication.
+// - Built the way Supabase builds a project's database (see stack/README.md, "Database"): the
+//   bootstrap superuser is `supabase_admin`; every other role, `postgres` included, is made by
+//   stack/bootstrap.sql without superuser. TCP logins need a password (scram-sha-256, as
+//   hosted), the socket inside the data directory is trusted for our own scripts.
+// - pg_cron is preloaded (it runs the migrations' schedules), and the server runs from a private
+//   copy of the install (platformInstall) whose extension directory marks the extensions
+//   Supabase lets `postgres` create as trusted, as Supabase's supautils extension does.
 // - Stopped on process exit, Ctrl-C, SIGTERM and uncaught errors.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync,
+  symlinkSync, writeFileSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
 export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
+const PG_SHARE = process.env.PG_SHARE ?? '/usr/share/postgresql/15';
+/** Every login role of the local database has this password (as `supabase start`'s "postgres"). */
+export const DB_PASSWORD = 'postgres';
+/** Extensions hosted Supabase lets `postgres` create (supautils' privileged_extensions, the ones we use). */
+const PRIVILEGED_EXTENSIONS = ['pg_cron', 'dblink', 'pgtap', 'pg_net'];
+/** Our stand-ins for extensions Debian does not package (pg_net, supabase_vault): stack/extensions. */
+const OWN_EXTENSIONS_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../stack/extensions');
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 
 /** Ask the kernel for a free TCP port on loopback. */
@@ -29,8 +47,66 @@ export function freePort() {
   });
 }
 
+/**
+ * A private copy of the PostgreSQL 15 install that differs only in its extension directory.
+ * Postgres finds its share and library directories relative to its own binary, so copying the
+ * three server binaries and linking everything else is enough. In the extension directory the
+ * control files of PRIVILEGED_EXTENSIONS say `trusted = true` (what supautils grants `postgres`
+ * on hosted), and stack/extensions adds our pg_net and supabase_vault stand-ins. Built once per
+ * content (a hash names the directory), readable by the server user.
+ * @returns {string} the bin directory to run the server from
+ */
+export function platformInstall() {
+  const own = existsSync(OWN_EXTENSIONS_DIR) ? readdirSync(OWN_EXTENSIONS_DIR).sort() : [];
+  const hash = createHash('sha256');
+  hash.update(`${PG_BIN}\0${PG_SHARE}\0${PRIVILEGED_EXTENSIONS.join(',')}\0layout-1`);
+  for (const f of own) hash.update(`${f}\0${readFileSync(path.join(OWN_EXTENSIONS_DIR, f))}`);
+  const base = path.join(os.tmpdir(), `v2-uploader-pg15-${hash.digest('hex').slice(0, 16)}`);
+  const bin = path.join(base, 'lib/postgresql/15/bin');
+  if (existsSync(path.join(base, '.complete'))) return bin;
+
+  const building = mkdtempSync(`${base}.building-`);
+  const b = (rel) => path.join(building, rel);
+  mkdirSync(b('lib/postgresql/15/bin'), { recursive: true });
+  for (const exe of ['postgres', 'initdb', 'pg_ctl']) {
+    copyFileSync(path.join(PG_BIN, exe), b(`lib/postgresql/15/bin/${exe}`));
+    chmodSync(b(`lib/postgresql/15/bin/${exe}`), 0o755);
+  }
+  symlinkSync(path.join(PG_BIN, '../lib'), b('lib/postgresql/15/lib'));
+  mkdirSync(b('share/postgresql/15/extension'), { recursive: true });
+  for (const entry of readdirSync(PG_SHARE)) {
+    if (entry !== 'extension') symlinkSync(path.join(PG_SHARE, entry), b(`share/postgresql/15/${entry}`));
+  }
+  const extDir = b('share/postgresql/15/extension');
+  for (const entry of readdirSync(path.join(PG_SHARE, 'extension'))) {
+    const name = entry.replace(/\.control$/, '');
+    const source = path.join(PG_SHARE, 'extension', entry);
+    if (entry.endsWith('.control') && PRIVILEGED_EXTENSIONS.includes(name)) {
+      const control = readFileSync(source, 'utf8').split('\n').filter((l) => !/^\s*(trusted|superuser)\s*=/.test(l));
+      writeFileSync(path.join(extDir, entry), [...control, 'trusted = true', ''].join('\n'));
+    } else {
+      symlinkSync(source, path.join(extDir, entry));
+    }
+  }
+  for (const f of own) {
+    const content = readFileSync(path.join(OWN_EXTENSIONS_DIR, f), 'utf8');
+    const name = f.replace(/\.control$/, '');
+    writeFileSync(path.join(extDir, f),
+      f.endsWith('.control') && PRIVILEGED_EXTENSIONS.includes(name) ? `${content.trimEnd()}\ntrusted = true\n` : content);
+  }
+  execFileSync('chmod', ['-R', 'a+rX', building]);
+  writeFileSync(path.join(building, '.complete'), '');
+  try {
+    renameSync(building, base);
+  } catch {
+    // Another process built it first: theirs is identical.
+    rmSync(building, { recursive: true, force: true });
+  }
+  return bin;
+}
+
 function asServerUser(bin, args, opts = {}) {
-  const exe = path.join(PG_BIN, bin);
+  const exe = path.join(platformInstall(), bin);
   const [cmd, argv] = isRoot ? ['runuser', ['-u', 'postgres', '--', exe, ...args]] : [exe, args];
   const res = spawnSync(cmd, argv, { encoding: 'utf8', ...opts });
   if (res.error) throw res.error;
@@ -47,13 +123,15 @@ function handToServerUser(dir) {
 
 /** The cluster is ours when it carries our marker file; we never touch anything else. */
 const MARKER = 'v2-uploader-cluster';
+/** Changes when the cluster's shape changes (2: supabase_admin superuser, passwords, pg_cron). */
+const MARKER_CONTENT = 'created by scripts/lib/pg.mjs; layout 2\n';
 
 /**
  * Start (initialising when needed) a cluster.
  * @param {{ dataDir?: string, port?: number, reset?: boolean, quiet?: boolean }} [options]
  *   dataDir: keep data there across runs (created when missing); without it a temp dir that is
  *   deleted on stop. reset: wipe an existing dataDir first.
- * @returns {Promise<{ port: number, host: string, dataDir: string, url: string, urlFor: (db: string, user?: string) => string, stop: () => void }>}
+ * @returns {Promise<{ port: number, host: string, dataDir: string, url: string, adminUrl: string, urlFor: (db: string, user?: string) => string, stop: () => void }>}
  */
 export async function startPostgres(options = {}) {
   if (!existsSync(path.join(PG_BIN, 'postgres'))) {
@@ -76,9 +154,27 @@ export async function startPostgres(options = {}) {
     handToServerUser(dataDir);
   }
 
+  // A cluster of an older layout (superuser `postgres`) cannot become a Supabase-shaped one in
+  // place: start it over (it is ours: local data only).
+  if (existsSync(path.join(dataDir, 'PG_VERSION')) && existsSync(path.join(dataDir, MARKER))
+      && readFileSync(path.join(dataDir, MARKER), 'utf8') !== MARKER_CONTENT) {
+    console.error(`${dataDir}: a cluster of an older layout; recreating it`);
+    stopCluster(dataDir);
+    for (const entry of readdirSync(dataDir)) rmSync(path.join(dataDir, entry), { recursive: true, force: true });
+  }
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
-    asServerUser('initdb', ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
-    writeFileSync(path.join(dataDir, MARKER), 'created by scripts/lib/pg.mjs\n');
+    const pwDir = mkdtempSync(path.join(os.tmpdir(), 'v2-uploader-pw-'));
+    const pwFile = path.join(pwDir, 'pw');
+    writeFileSync(pwFile, DB_PASSWORD + '\n');
+    chmodSync(pwDir, 0o755);
+    chmodSync(pwFile, 0o644);
+    try {
+      asServerUser('initdb', ['-D', dataDir, '-U', 'supabase_admin', `--pwfile=${pwFile}`, '--auth-local=trust',
+        '--auth-host=scram-sha-256', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
+    } finally {
+      rmSync(pwDir, { recursive: true, force: true });
+    }
+    writeFileSync(path.join(dataDir, MARKER), MARKER_CONTENT);
     handToServerUser(dataDir);
   } else if (!existsSync(path.join(dataDir, MARKER))) {
     throw new Error(`${dataDir} holds a cluster that is not ours; refusing to start it`);
@@ -101,6 +197,12 @@ export async function startPostgres(options = {}) {
     '-c full_page_writes=off',
     '-c max_connections=200',
     '-c shared_buffers=128MB',
+    // pg_cron runs the migrations' schedules (in background workers, so it needs no password).
+    '-c shared_preload_libraries=pg_cron',
+    '-c cron.database_name=postgres',
+    '-c cron.use_background_workers=on',
+    '-c max_worker_processes=32',
+    '-c password_encryption=scram-sha-256',
   ].join(' ');
   asServerUser('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', settings, '-w', '-t', '60', 'start']);
 
@@ -116,8 +218,18 @@ export async function startPostgres(options = {}) {
   };
   registerCleanup(stop);
 
-  const urlFor = (db, user = 'postgres') => `postgresql://${user}@127.0.0.1:${port}/${db}`;
-  return { port, host: '127.0.0.1', dataDir, url: urlFor('postgres'), urlFor, stop };
+  const urlFor = (db, user = 'postgres') => `postgresql://${user}:${DB_PASSWORD}@127.0.0.1:${port}/${db}`;
+  return {
+    port,
+    host: '127.0.0.1',
+    dataDir,
+    /** `postgres` over TCP with its password: what SUPABASE_DB_URL is on hosted. */
+    url: urlFor('postgres'),
+    /** The platform superuser, for what Supabase itself does before and around migrations. */
+    adminUrl: urlFor('postgres', 'supabase_admin'),
+    urlFor,
+    stop,
+  };
 }
 
 function stopCluster(dataDir) {
@@ -186,8 +298,9 @@ export function registerCleanup(fn) {
  * Run SQL through psql, stopping at the first error. `file` runs a file (so `\ir` works),
  * `sql` is sent on standard input (no argument-length limit), `tuples` prints bare rows.
  */
-export function psql(url, { file, sql, vars = {}, quiet = true, tuples = false } = {}) {
+export function psql(url, { file, sql, vars = {}, quiet = true, tuples = false, single = false, label } = {}) {
   const args = [url, '-X', '-v', 'ON_ERROR_STOP=1'];
+  if (single) args.push('--single-transaction');
   if (quiet) args.push('-q');
   if (tuples) args.push('-t', '-A');
   for (const [k, v] of Object.entries(vars)) args.push('-v', `${k}=${v}`);
@@ -199,7 +312,7 @@ export function psql(url, { file, sql, vars = {}, quiet = true, tuples = false }
   });
   if (res.error) throw res.error;
   if (res.status !== 0) {
-    throw new Error(`psql ${file ?? 'sql'} failed:\n${res.stderr || res.stdout}`);
+    throw new Error(`psql ${label ?? file ?? 'sql'} failed:\n${res.stderr || res.stdout}`);
   }
   return res.stdout;
 }

@@ -48,7 +48,7 @@ select tests.as_owner();
 
 -- Concurrent: two sessions create the same (user, hash) at the same time. Session B must
 -- wait for A, then get A's document as a duplicate; exactly one row exists.
-select format('host=127.0.0.1 port=%s dbname=%s user=%s', current_setting('port'), current_database(), current_user) as conninfo \gset
+select format('host=127.0.0.1 port=%s dbname=%s user=%s password=%s', current_setting('port'), current_database(), current_user, :'db_password') as conninfo \gset
 select gen_random_uuid() as race_uid \gset
 select dblink_connect('setup', :'conninfo');
 select dblink_exec('setup', format($$insert into auth.users (id, aud, role, email) values (%L, 'authenticated', 'authenticated', %L)$$,
