@@ -43,7 +43,10 @@ export function depsFromEnv(): Deps {
     const config = configFromEnv();
     defaultDeps = {
       config,
-      db: createDb(config.dbUrl, config.dbPoolMax === undefined ? {} : { max: config.dbPoolMax }),
+      db: createDb(config.dbUrl, {
+        ...(config.dbPoolMax === undefined ? {} : { max: config.dbPoolMax }),
+        ...(config.dbSsl === undefined ? {} : { ssl: config.dbSsl }),
+      }),
       clock: systemClock,
       log: createLogger(),
       fetch: globalThis.fetch.bind(globalThis),
@@ -52,12 +55,39 @@ export function depsFromEnv(): Deps {
   return defaultDeps;
 }
 
+// Network failures reaching the database (postgres.js reports these with the errno as `code`,
+// and its own CONNECT_TIMEOUT / CONNECTION_* codes).
+const CONNECTION_FAILURES = new Set([
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE',
+  'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED',
+]);
+
+/**
+ * The database refused or lost the connection — not something the request did: class 08
+ * (connection exception), 53300 too_many_connections, 57P01..03 (shutdown, cannot connect now),
+ * and anything raised as FATAL, which Postgres uses for connection-level failures such as a bad
+ * password (28P01) or role (28000) at connect. Our own SQL raises ERROR, never FATAL: 28000 from
+ * create_document (a deleted user) stays a 401.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  const { code, severity } = (error ?? {}) as { code?: unknown; severity?: unknown };
+  if (typeof code !== 'string') return false;
+  return CONNECTION_FAILURES.has(code) || code.startsWith('08') || code === '53300' || /^57P0[123]$/.test(code) ||
+    severity === 'FATAL' || severity === 'PANIC';
+}
+
 /** Postgres errors a client can cause, mapped to what they mean for the client. */
 function fromDatabaseError(error: unknown): HttpError | undefined {
+  if (isConnectionFailure(error)) {
+    return new HttpError(503, 'database_unavailable', 'The database is unavailable; retry shortly.', {
+      cause: error,
+      headers: { 'Retry-After': '2' },
+    });
+  }
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== 'string') return undefined;
   switch (code) {
-    case '28000': // invalid_authorization_specification: the token's user no longer exists
+    case '28000': // invalid_authorization_specification, raised by create_document: the token's user no longer exists
       return new HttpError(401, 'auth_invalid', 'The signed-in user no longer exists; sign in again.', {
         cause: error,
         headers: { 'WWW-Authenticate': 'Bearer' },
@@ -70,17 +100,6 @@ function fromDatabaseError(error: unknown): HttpError | undefined {
     case '22P02': // invalid_text_representation
     case '22003': // numeric_value_out_of_range
       return new HttpError(422, 'validation_failed', 'A value in the request is out of range or malformed.', { cause: error });
-    case 'ECONNREFUSED':
-    case 'CONNECT_TIMEOUT':
-    case 'CONNECTION_CLOSED':
-    case 'CONNECTION_ENDED':
-    case 'CONNECTION_DESTROYED':
-    case '57P01': // admin_shutdown
-    case '53300': // too_many_connections
-      return new HttpError(503, 'database_unavailable', 'The database is unavailable; retry shortly.', {
-        cause: error,
-        headers: { 'Retry-After': '2' },
-      });
   }
   return undefined;
 }

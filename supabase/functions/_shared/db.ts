@@ -1,4 +1,4 @@
-// Database access straight over SUPABASE_DB_URL with the `postgres` driver, in one of two modes:
+// Database access straight over DB_URL or SUPABASE_DB_URL with the `postgres` driver, in one of two modes:
 //
 // - as the calling user: in a transaction with `role` = authenticated and
 //   `request.jwt.claims` = the verified claims (set_config(…, true), exactly what PostgREST does
@@ -14,19 +14,31 @@ import type { Caller } from './auth.ts';
 
 export type Tx = postgres.TransactionSql;
 
+/** TLS to the database (DB_SSL), as postgres.js takes it; `sslmode` in the URL works too. */
+export type DbSsl = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-full';
+
 export interface Db {
   asUser<T>(caller: Caller, fn: (tx: Tx) => Promise<T>): Promise<T>;
   asService<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   end(): Promise<void>;
 }
 
-export function createDb(url: string, options: { max?: number } = {}): Db {
+/**
+ * Connections per function instance unless DB_POOL_MAX says otherwise. Small on purpose: every
+ * isolate (each function, each instance the platform scales to) has its own pool, and a
+ * project's direct connections are few (60 on the smallest compute, shared with PostgREST,
+ * Auth, Storage and Realtime) — behind the transaction-mode pooler (DB_URL on port 6543) more
+ * is fine. A request holds a connection only for its transaction, never across an HTTP call.
+ * (The local stack runs all three functions in one process and sets 10: bench/README.md.)
+ */
+export const DEFAULT_POOL_MAX = 3;
+
+export function createDb(url: string, options: { max?: number; ssl?: DbSsl } = {}): Db {
   const sql = postgres(url, {
-    // Connections open lazily, up to this many, and close after 20 s idle; a transaction holds
-    // one only for its statements (upload-handler asks Storage after committing). 10 is the
-    // driver's default; with 4, POSTs at 50 concurrent spent most of their time waiting for a
-    // connection (bench/README.md, upload-handler POST). DB_POOL_MAX overrides.
-    max: options.max ?? 10,
+    // Connections open lazily, up to `max`, and close after 20 s idle.
+    max: options.max ?? DEFAULT_POOL_MAX,
+    // Only when DB_SSL is set: otherwise the URL's `?sslmode=` decides (postgres.js reads it).
+    ...(options.ssl === undefined ? {} : { ssl: options.ssl === 'disable' ? false : options.ssl }),
     // Transaction-mode poolers do not keep prepared statements between transactions.
     prepare: false,
     idle_timeout: 20,

@@ -1,5 +1,6 @@
 // Signed upload tokens from Supabase Storage, requested with the user's own JWT (so Storage's
-// RLS check on storage.objects runs for that user, as it would for a direct client call).
+// RLS check on storage.objects runs for that user, as it would for a direct client call) and the
+// project's publishable key as apikey (the legacy anon key on projects without one).
 import { createClient } from '@supabase/supabase-js';
 import { decodeJwt } from 'jose';
 import type { Caller } from './auth.ts';
@@ -14,7 +15,7 @@ export interface SignedUpload {
 }
 
 export async function signUpload(deps: Pick<Deps, 'config' | 'fetch'>, caller: Caller, bucket: string, path: string): Promise<SignedUpload> {
-  const client = createClient(deps.config.supabaseUrl, deps.config.anonKey, {
+  const client = createClient(deps.config.supabaseUrl, deps.config.publishableKey, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     global: { headers: { Authorization: `Bearer ${caller.token}` }, fetch: deps.fetch },
   });

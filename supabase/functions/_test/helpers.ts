@@ -110,7 +110,7 @@ export interface TestDeps extends Deps {
 export function testDeps(overrides: { supabaseUrl?: string; config?: Partial<Config>; clock?: FrozenClock } = {}): TestDeps {
   const config: Config = {
     supabaseUrl: overrides.supabaseUrl ?? 'http://127.0.0.1:9',
-    anonKey: 'anon-key-for-tests',
+    publishableKey: 'sb_publishable_for-tests',
     dbUrl: dbUrl!,
     auth: { jwtSecret: JWT_SECRET },
     cors: {},
