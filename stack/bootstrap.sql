@@ -344,7 +344,8 @@ begin
     elsif cmd.object_identity = 'pg_net' then
       grant usage on schema net to postgres, service_role;
       grant execute on all functions in schema net to postgres, service_role;
-      grant select on all tables in schema net to postgres, service_role;
+      grant all on all tables in schema net to postgres;
+      grant select on all tables in schema net to service_role;
     end if;
   end loop;
 end
