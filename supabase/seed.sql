@@ -1,16 +1,33 @@
 -- Local demo data (`supabase db reset` and our local stack load it after the migrations).
 -- Two demo users with the password "password123", and documents in several states so
 -- every view and screen has something to show.
-insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at,
-                        raw_app_meta_data, raw_user_meta_data)
+--
+-- The users are written as GoTrue writes them, so real Supabase Auth can sign them in: GoTrue
+-- finds users by instance_id = the nil UUID, scans the token columns into strings (NULL makes
+-- the sign-in fail with "Database error querying schema"), and every email user has an
+-- auth.identities row.
+insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+                        confirmation_token, recovery_token, email_change_token_new, email_change,
+                        email_change_token_current, phone_change, phone_change_token, reauthentication_token,
+                        raw_app_meta_data, raw_user_meta_data, created_at, updated_at, is_sso_user, is_anonymous)
 values
-  ('11111111-1111-4111-8111-111111111111', 'authenticated', 'authenticated', 'alice@example.com',
-   extensions.crypt('password123', extensions.gen_salt('bf')), now(),
-   '{"provider":"email","providers":["email"]}', '{"name":"Alice (demo)"}'),
-  ('22222222-2222-4222-8222-222222222222', 'authenticated', 'authenticated', 'bob@example.com',
-   extensions.crypt('password123', extensions.gen_salt('bf')), now(),
-   '{"provider":"email","providers":["email"]}', '{"name":"Bob (demo)"}')
+  ('00000000-0000-0000-0000-000000000000', '11111111-1111-4111-8111-111111111111', 'authenticated', 'authenticated',
+   'alice@example.com', extensions.crypt('password123', extensions.gen_salt('bf')), now(),
+   '', '', '', '', '', '', '', '',
+   '{"provider":"email","providers":["email"]}', '{"name":"Alice (demo)"}', now(), now(), false, false),
+  ('00000000-0000-0000-0000-000000000000', '22222222-2222-4222-8222-222222222222', 'authenticated', 'authenticated',
+   'bob@example.com', extensions.crypt('password123', extensions.gen_salt('bf')), now(),
+   '', '', '', '', '', '', '', '',
+   '{"provider":"email","providers":["email"]}', '{"name":"Bob (demo)"}', now(), now(), false, false)
 on conflict (id) do nothing;
+
+insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+select u.id::text, u.id,
+       jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true, 'phone_verified', false),
+       'email', now(), now(), now()
+  from auth.users u
+ where u.id in ('11111111-1111-4111-8111-111111111111', '22222222-2222-4222-8222-222222222222')
+on conflict (provider_id, provider) do nothing;
 
 -- Alice has LlamaParse on, so the demo shows the parsing stage for her and not for Bob.
 update public.feature_flags
