@@ -46,7 +46,15 @@ export const ERRORS = {
   RlsDenied: () => new StorageError(403, 'AccessDenied', 'Unauthorized', 'new row violates row-level security policy'),
   NoSuchBucket: () => new StorageError(404, 'NoSuchBucket', 'Bucket not found', 'Bucket not found'),
   NoSuchKey: () => new StorageError(404, 'NoSuchKey', 'not_found', 'Object not found'),
-  Duplicate: () => new StorageError(409, 'ResourceAlreadyExists', 'Duplicate', 'The resource already exists'),
+  // Storage's createObject turns the unique violation (ResourceAlreadyExists) into this one, so
+  // every object upload answers KeyAlreadyExists (database/pg.ts createObject).
+  KeyAlreadyExists: () => new StorageError(409, 'KeyAlreadyExists', 'Duplicate', 'The resource already exists'),
+  // A foreign key to a missing row: for objects, a bucket that does not exist when a URL is
+  // signed by a caller whose RLS let the insert through (e.g. the service role).
+  RelatedResourceNotFound: () =>
+    new StorageError(404, 'InvalidRequest', 'InvalidRequest', 'The related resource does not exist'),
+  /** @param {string} [message] */
+  NoSuchUpload: (message = 'Upload not found') => new StorageError(404, 'NoSuchUpload', 'NoSuchUpload', message),
   /** @param {string} [entity] */
   EntityTooLarge: (entity = 'object') =>
     new StorageError(413, 'EntityTooLarge', 'Payload too large', `The ${entity} exceeded the maximum allowed size`),
@@ -87,9 +95,9 @@ export function fromDbError(e) {
     case '42501':
       return String(err.message).includes('row-level security') ? ERRORS.RlsDenied() : ERRORS.AccessDenied(String(err.message));
     case '23505':
-      return ERRORS.Duplicate();
+      return ERRORS.KeyAlreadyExists();
     case '23503':
-      return ERRORS.NoSuchBucket();
+      return ERRORS.RelatedResourceNotFound();
     case '22P02':
       return new StorageError(400, 'InvalidParameter', 'InvalidParameter', String(err.message || 'Invalid value'));
     default:

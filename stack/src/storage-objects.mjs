@@ -97,11 +97,20 @@ export function globalFileSizeLimit() {
 const isUuid = (uuid) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid);
 
 /**
- * Who acts in the database for a signed upload: the token's owner as an authenticated user,
- * or the service role when the URL was signed by the service role (no owner).
- * @param {string | undefined} owner
+ * Who acts in the database for an upload with a signed token (PUT or TUS): Storage serves those
+ * routes with its superuser connection (dbSuperUser), since the RLS check happened when the URL
+ * was signed; the owner comes from the token.
  */
-export const claimsForOwner = (owner) => (owner ? { sub: owner, role: 'authenticated' } : { role: 'service_role' });
+export const SIGNED_UPLOAD_CLAIMS = Object.freeze({ role: 'service_role' });
+
+/**
+ * What a name must be for the RLS check at signing: Storage signs any name (and refuses an
+ * invalid key only at upload), but a name must still fit in a text column and a btree index.
+ * @param {string} name
+ */
+export function mustBeStorableName(name) {
+  if (name.length === 0 || name.includes('\0') || Buffer.byteLength(name) > 1024) throw ERRORS.InvalidKey(name);
+}
 
 /**
  * Map filesystem errors of placing an object to Storage errors.
@@ -156,10 +165,17 @@ export function createObjectStore(ctx, hooks) {
 
   /** @param {string} bucketId @returns {Promise<Bucket>} */
   async function findBucket(bucketId) {
+    const bucket = await findBucketIfAny(bucketId);
+    if (!bucket) throw ERRORS.NoSuchBucket();
+    return bucket;
+  }
+
+  /** The bucket read as the stack (Storage's asSuperUser().findBucket), or undefined. @param {string} bucketId @returns {Promise<Bucket | undefined>} */
+  async function findBucketIfAny(bucketId) {
     mustBeValidBucketName(bucketId);
     const [row] = await ctx.sql`
       select id, public, file_size_limit, allowed_mime_types from storage.buckets where id = ${bucketId}`;
-    if (!row) throw ERRORS.NoSuchBucket();
+    if (!row) return undefined;
     return {
       id: row.id,
       public: Boolean(row.public),
@@ -174,13 +190,14 @@ export function createObjectStore(ctx, hooks) {
   /**
    * Storage's `canUpload`: try the insert (or upsert) as the caller and roll it back, so the
    * RLS policies of storage.objects decide. 403 on a policy violation, 409 when the object
-   * exists and upsert is off.
+   * exists and upsert is off, 404 RelatedResourceNotFound when the bucket is missing and RLS
+   * let the row through. The name is not judged as a key here (Storage signs any name).
    * @param {Record<string, any>} claims
    * @param {{ bucket: string, name: string, owner?: string | undefined, isUpsert: boolean,
    *           mimetype?: string | undefined, contentLength?: number | undefined, userMetadata?: unknown }} o
    */
   async function canUpload(claims, o) {
-    mustBeValidKey(o.name);
+    mustBeStorableName(o.name);
     /** @type {(v: unknown) => any} */
     const asJson = (v) => v;
     const row = {
@@ -224,9 +241,10 @@ export function createObjectStore(ctx, hooks) {
    * @returns {Promise<T>}
    */
   function asCaller(claims, fn) {
-    const role = String(claims.role ?? 'anon');
+    const { authenticated: _, ...jwtClaims } = claims; // our flag, not a claim of the token
+    const role = String(jwtClaims.role ?? 'anon');
     if (!ROLES.has(role)) return Promise.reject(ERRORS.AccessDenied('Access denied: Invalid role'));
-    return ctx.asRole({ ...claims, role }, fn);
+    return ctx.asRole({ ...jwtClaims, role }, fn);
   }
 
   /**
@@ -269,7 +287,7 @@ export function createObjectStore(ctx, hooks) {
         await tx`select set_config('role', 'none', true)`;
         const [old] = await tx`
           select * from storage.objects where bucket_id = ${o.bucket} and name = ${o.name} for update`;
-        if (old && !o.isUpsert) throw ERRORS.Duplicate();
+        if (old && !o.isUpsert) throw ERRORS.KeyAlreadyExists();
         await tx`select set_config('role', ${role}, true)`;
         const json = (/** @type {any} */ v) => (v === null ? null : tx.json(v));
         if (old) {
@@ -388,23 +406,28 @@ export function createObjectStore(ctx, hooks) {
 
   /**
    * The caller's JWT (Authorization: Bearer), as Storage's jwt plugin checks it: anything
-   * wrong → 403 "Unauthorized" with jose's message.
+   * wrong → 403 "Unauthorized" with jose's message. Routes Storage marks `allowInvalidJwt`
+   * (GET/HEAD /object/<bucket>/<path>, GET /object/info/<bucket>/<path>) instead go on as an
+   * unauthenticated anon caller when the token is missing, expired or otherwise invalid.
    * @param {import('node:http').IncomingMessage} req
-   * @returns {Promise<Record<string, any>>}
+   * @param {{ allowInvalidJwt?: boolean }} [options]
+   * @returns {Promise<Record<string, any> & { authenticated: boolean }>}
    */
-  async function authenticate(req) {
+  async function authenticate(req, options = {}) {
     const token = String(req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
+    if (!token && options.allowInvalidJwt) return { role: 'anon', authenticated: false };
     try {
       const payload = await ctx.verifyJwt(token);
-      return { ...payload, role: payload.role ?? 'anon' };
+      return { ...payload, role: payload.role ?? 'anon', authenticated: true };
     } catch (e) {
+      if (options.allowInvalidJwt) return { role: 'anon', authenticated: false };
       throw ERRORS.AccessDenied(String(/** @type {Error} */ (e)?.message ?? e));
     }
   }
 
   return {
     objectsDir, tmpDir, tusDir, globalLimit,
-    objectPath, findBucket, maxSizeFor, canUpload, asCaller, commit, receive, describe,
+    objectPath, findBucket, findBucketIfAny, maxSizeFor, canUpload, asCaller, commit, receive, describe,
     signUploadToken, verifyUploadToken, authenticate,
   };
 }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { MemoryLocker, Metadata, Server } from '@tus/server';
 import { ERRORS, StorageError } from './storage-errors.mjs';
-import { claimsForOwner, isEmptyFolder, mustBeValidBucketName, mustBeValidKey, validateMimeType } from './storage-objects.mjs';
+import { isEmptyFolder, mustBeValidBucketName, mustBeValidKey, SIGNED_UPLOAD_CLAIMS, validateMimeType } from './storage-objects.mjs';
 
 export const TUS_PATH = '/storage/v1/upload/resumable';
 /** TUS_URL_EXPIRY_MS of Storage (code default: 1 hour). */
@@ -73,7 +73,7 @@ export function createTusServer(ctx, store) {
     const payload = await store.verifyUploadToken(signature, bucket, objectName);
     c.owner = payload.owner;
     c.isUpsert = payload.upsert;
-    c.claims = claimsForOwner(payload.owner);
+    c.claims = SIGNED_UPLOAD_CLAIMS;
     c.authorizedId = id;
     return { node, c };
   }

@@ -5,6 +5,7 @@
 //   PUT  /storage/v1/object/upload/sign/<bucket>/<path>?token  upload with it (raw body or multipart form)
 //   POST|PUT /storage/v1/object/<bucket>/<path>                standard upload (x-upsert), as the caller
 //   GET|HEAD /storage/v1/object[/authenticated]/<bucket>/<path> download, RLS select as the caller
+//   GET  /storage/v1/object/info[/authenticated|/public]/<bucket>/<path>  object info (JSON)
 //   POST /storage/v1/object/list/<bucket>                      list a folder
 //   DELETE /storage/v1/object/<bucket>  {prefixes: [names]}    delete objects, RLS delete as the caller
 //   *    /storage/v1/upload/resumable[/sign][/<id>]            TUS 1.0.0 (@tus/server + @tus/file-store)
@@ -20,8 +21,8 @@ import { HttpError, readJson } from './http.mjs';
 import { ERRORS, fromDbError, sendStorageError, StorageError } from './storage-errors.mjs';
 import { MultipartReader, multipartBoundary } from './storage-multipart.mjs';
 import {
-  claimsForOwner, createObjectStore, isEmptyFolder, MAX_CUSTOM_METADATA_SIZE, mustBeValidBucketName,
-  mustBeValidKey, validateMimeType,
+  createObjectStore, isEmptyFolder, MAX_CUSTOM_METADATA_SIZE, mustBeStorableName, mustBeValidBucketName,
+  mustBeValidKey, SIGNED_UPLOAD_CLAIMS, validateMimeType,
 } from './storage-objects.mjs';
 import { createTusServer } from './storage-tus.mjs';
 import { createWebhookSender } from './storage-webhook.mjs';
@@ -206,17 +207,67 @@ export async function createStorageService(ctx) {
   }
 
   /**
-   * GET/HEAD an object the caller may select (RLS), or 404 Object not found.
+   * The row of an object the caller may read, decided as Storage's getObject/getObjectInfo do:
+   * an unauthenticated caller (no or invalid JWT on an allowInvalidJwt route, or a public
+   * route) only reads public buckets, else 404 Bucket not found; a public bucket is read as
+   * the stack, a private one as the caller (RLS select), else 404 Object not found.
+   * @param {import('node:http').IncomingMessage} req
+   * @param {string} bucket @param {string} name
+   * @param {'strict' | 'allowInvalidJwt' | 'public'} auth
+   * @returns {Promise<Record<string, any>>}
+   */
+  async function findReadableObject(req, bucket, name, auth) {
+    const claims = auth === 'public' ? { role: 'anon', authenticated: false } : await store.authenticate(req, { allowInvalidJwt: auth === 'allowInvalidJwt' });
+    mustBeValidKey(name);
+    const found = await store.findBucketIfAny(bucket);
+    if (!found || (!claims.authenticated && !found.public)) throw ERRORS.NoSuchBucket();
+    const select = (/** @type {import('postgres').Sql | import('postgres').TransactionSql} */ tx) => tx`
+      select id, name, version, bucket_id, metadata, user_metadata, created_at, updated_at
+        from storage.objects where bucket_id = ${bucket} and name = ${name}`;
+    const [row] = found.public || auth === 'public' ? await select(ctx.sql) : await store.asCaller(claims, select);
+    if (!row) throw ERRORS.NoSuchKey();
+    return row;
+  }
+
+  /**
+   * GET /object/info/...: the object's info as Storage's InfoRenderer answers it.
    * @param {import('node:http').IncomingMessage} req
    * @param {import('node:http').ServerResponse} res
    * @param {string} bucket @param {string} name
+   * @param {'strict' | 'allowInvalidJwt' | 'public'} auth
    */
-  async function download(req, res, bucket, name) {
-    const claims = await store.authenticate(req);
-    mustBeValidKey(name);
-    const [row] = await store.asCaller(claims, (tx) => tx`
-      select id, metadata, updated_at from storage.objects where bucket_id = ${bucket} and name = ${name}`);
-    if (!row) throw ERRORS.NoSuchKey();
+  async function info(req, res, bucket, name, auth) {
+    const row = await findReadableObject(req, bucket, name, auth);
+    const meta = row.metadata ?? {};
+    /** @type {Record<string, string>} */
+    const headers = {};
+    if (typeof meta.eTag === 'string') headers.etag = meta.eTag;
+    if (meta.lastModified) headers['last-modified'] = new Date(meta.lastModified).toUTCString();
+    if (typeof meta.cacheControl === 'string') headers['cache-control'] = meta.cacheControl;
+    sendJson(res, 200, {
+      id: row.id,
+      name: row.name,
+      version: row.version,
+      bucket_id: row.bucket_id,
+      size: meta.size ?? null,
+      content_type: meta.mimetype ?? null,
+      cache_control: meta.cacheControl ?? null,
+      etag: meta.eTag ?? null,
+      metadata: row.user_metadata,
+      last_modified: row.updated_at,
+      created_at: row.created_at,
+    }, headers);
+  }
+
+  /**
+   * GET/HEAD an object the caller may read (see findReadableObject).
+   * @param {import('node:http').IncomingMessage} req
+   * @param {import('node:http').ServerResponse} res
+   * @param {string} bucket @param {string} name
+   * @param {'strict' | 'allowInvalidJwt'} auth
+   */
+  async function download(req, res, bucket, name, auth) {
+    const row = await findReadableObject(req, bucket, name, auth);
     /** @type {import('node:fs/promises').FileHandle} */
     let fh;
     try {
@@ -280,8 +331,8 @@ export async function createStorageService(ctx) {
    * @param {string} bucket
    */
   async function list(req, res, bucket) {
+    // No bucket lookup: Storage searches storage.objects, so a missing bucket lists as [].
     const claims = await store.authenticate(req);
-    await store.findBucket(bucket);
     const body = await readJson(req).catch((e) => {
       throw toStorageError(e, req);
     });
@@ -389,8 +440,9 @@ export async function createStorageService(ctx) {
       const { bucket, name } = bucketAndName(/** @type {string} */ (m[1]));
       if (method === 'POST') {
         const claims = await store.authenticate(req);
-        mustBeValidKey(name);
-        await store.findBucket(bucket);
+        // As Storage: no bucket lookup and no key rule here, only the RLS insert check (a missing
+        // bucket fails RLS or its foreign key; an invalid key is refused at upload).
+        mustBeStorableName(name);
         const isUpsert = req.headers['x-upsert'] === 'true';
         await store.canUpload(claims, { bucket, name, owner: claims.sub, isUpsert });
         req.resume(); // the body is `{}`
@@ -400,9 +452,10 @@ export async function createStorageService(ctx) {
       if (method === 'PUT') {
         const token = url.searchParams.get('token');
         if (!token) throw ERRORS.InvalidRequest("querystring must have required property 'token'");
-        mustBeValidKey(name);
+        // The token first, then the key (uploadSignedObject → uploadFromRequest).
         const { owner, upsert } = await store.verifyUploadToken(token, bucket, name);
-        await upload(req, res, { bucket, name, claims: claimsForOwner(owner), owner, isUpsert: upsert });
+        mustBeValidKey(name);
+        await upload(req, res, { bucket, name, claims: SIGNED_UPLOAD_CLAIMS, owner, isUpsert: upsert });
         return;
       }
     } else if ((m = /^\/object\/list\/([^/]+)$/.exec(rest))) {
@@ -411,10 +464,16 @@ export async function createStorageService(ctx) {
         await list(req, res, bucket);
         return;
       }
+    } else if ((m = /^\/object\/info\/(?:(authenticated|public)\/)?(.+)$/.exec(rest))) {
+      const { bucket, name } = bucketAndName(/** @type {string} */ (m[2]));
+      if (method === 'GET') {
+        await info(req, res, bucket, name, m[1] === 'authenticated' ? 'strict' : m[1] === 'public' ? 'public' : 'allowInvalidJwt');
+        return;
+      }
     } else if ((m = /^\/object\/authenticated\/(.+)$/.exec(rest))) {
       const { bucket, name } = bucketAndName(/** @type {string} */ (m[1]));
       if (method === 'GET' || method === 'HEAD') {
-        await download(req, res, bucket, name);
+        await download(req, res, bucket, name, 'strict');
         return;
       }
     } else if ((m = /^\/object\/(.+)$/.exec(rest))) {
@@ -424,7 +483,7 @@ export async function createStorageService(ctx) {
         return;
       }
       if (method === 'GET' || method === 'HEAD') {
-        await download(req, res, bucket, name);
+        await download(req, res, bucket, name, 'allowInvalidJwt');
         return;
       }
       if (method === 'POST' || method === 'PUT') {
@@ -484,9 +543,10 @@ export async function createStorageService(ctx) {
 
 /**
  * @param {import('node:http').ServerResponse} res @param {number} status @param {unknown} body
+ * @param {Record<string, string>} [headers]
  */
-function sendJson(res, status, body) {
+function sendJson(res, status, body, headers = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
