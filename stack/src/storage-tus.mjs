@@ -4,9 +4,14 @@
 // the Location segment is its base64url, the RLS check runs as the caller on POST and every
 // PATCH (bearer route) or the x-signature token is verified on every request (signed route),
 // and a finished upload becomes an object through the shared commit.
+//
+// A finished upload stays known until it expires (as on Storage, whose upload info outlives the
+// upload): HEAD answers 200 with Upload-Offset = Upload-Length, so a client that lost the answer
+// to its last PATCH resumes to "complete" without sending the file again. Its data file is a
+// hard link of the stored object (no second copy on disk); its info file records the commit.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { link, mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { MemoryLocker, Metadata, Server } from '@tus/server';
@@ -25,6 +30,7 @@ export const TUS_URL_EXPIRY_MS = 60 * 60 * 1000;
  * @property {string | undefined} owner
  * @property {boolean} isUpsert
  * @property {string} [authorizedId]     upload id whose x-signature was already verified
+ * @property {boolean} [committed]       the upload was already stored as an object before this request
  */
 
 /** @param {string} id */
@@ -72,7 +78,9 @@ export function createTusServer(ctx, store) {
     if (!signature || typeof signature !== 'string') throw ERRORS.InvalidSignature('Missing x-signature header');
     const payload = await store.verifyUploadToken(signature, bucket, objectName);
     c.owner = payload.owner;
-    c.isUpsert = payload.upsert;
+    // Storage completes every upload with an upsert as its superuser, and checks nothing more on
+    // the signed route: a signed upload replaces an existing object whatever the token's upsert.
+    c.isUpsert = true;
     c.claims = SIGNED_UPLOAD_CLAIMS;
     c.authorizedId = id;
     return { node, c };
@@ -103,6 +111,48 @@ export function createTusServer(ctx, store) {
       }
       dir = path.dirname(dir);
     }
+  }
+
+  /** Uploads being stored as objects right now (onUploadFinish), so a HEAD can wait for the outcome. */
+  /** @type {Map<string, Promise<unknown>>} */
+  const finishing = new Map();
+
+  /** @param {string} id */
+  const infoPath = (id) => path.join(store.tusDir, `${id}.json`);
+
+  /** The upload's info file (what @tus/file-store wrote, plus our `committed`), or undefined. @param {string} id */
+  async function readInfo(id) {
+    try {
+      return /** @type {Record<string, any>} */ (JSON.parse(await readFile(infoPath(id), 'utf8')));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Record in the info file that the upload is an object now (atomically: a HEAD may read it). @param {string} id */
+  async function markCommitted(id) {
+    const info = await readInfo(id);
+    if (!info) return;
+    await mkdir(store.tmpDir, { recursive: true });
+    const tmp = path.join(store.tmpDir, `${randomUUID()}.json`);
+    await writeFile(tmp, JSON.stringify({ ...info, committed: true }));
+    await rename(tmp, infoPath(id));
+  }
+
+  /**
+   * Is the upload already stored as an object? Waits for a commit in progress. A complete upload
+   * that was never committed (the stack stopped in between) counts as gone, so a HEAD never says
+   * "complete" for bytes that are not an object.
+   * @param {string} id
+   * @returns {Promise<'committed' | 'unfinished' | 'lost' | 'unknown'>}
+   */
+  async function uploadState(id) {
+    await finishing.get(id)?.catch(() => {});
+    const info = await readInfo(id);
+    if (!info) return 'unknown';
+    if (info.committed) return 'committed';
+    const size = await stat(path.join(store.tusDir, id)).then((s) => s.size, () => undefined);
+    return typeof info.size === 'number' && size === info.size ? 'lost' : 'unfinished';
   }
 
   const server = new Server({
@@ -150,11 +200,19 @@ export function createTusServer(ctx, store) {
 
     async onIncomingRequest(rawReq, id) {
       const { node, c } = await authorizeSigned(rawReq, id);
-      if (node.method === 'HEAD' || node.method === 'OPTIONS') return;
+      if (node.method === 'OPTIONS') return;
+      if (node.method !== 'POST') {
+        const state = await uploadState(id);
+        if (state === 'lost') throw ERRORS.NoSuchUpload();
+        // Done: HEAD tells the full offset; a PATCH at that offset is answered as complete
+        // (onUploadFinish) without writing or storing anything again.
+        c.committed = state === 'committed';
+        if (c.committed) return;
+      }
+      if (node.method === 'HEAD') return;
       // Signed route: the token is the authorization (its owner passed RLS when it was signed);
-      // Storage checks nothing more. We also run the check once at creation, as the owner, so an
-      // upload onto an existing object without upsert fails now (409) and not after all its bytes.
-      if (c.signed && node.method !== 'POST') return;
+      // Storage checks nothing more, not even whether the object exists.
+      if (c.signed) return;
       // Bearer route: the caller must be allowed to write this object, on POST and on every PATCH.
       const { bucket, objectName } = parseUploadId(id);
       /** @type {string | undefined} */
@@ -196,29 +254,13 @@ export function createTusServer(ctx, store) {
 
     async onUploadFinish(rawReq, upload) {
       const { c } = requestContext(rawReq);
-      const res = /** @type {any} */ (rawReq)?.runtime?.node?.res;
-      const { bucket, objectName, version } = parseUploadId(upload.id);
-      // Done either way once this response is out: an upload whose commit failed (RLS,
-      // duplicate…) must not look complete to a client that resumes it (HEAD answers 404). Not
-      // before: @tus/server still reads the upload after this hook.
-      if (res) res.once('close', () => void removeUpload(upload.id));
-      else setTimeout(() => void removeUpload(upload.id), 1000).unref();
-      // The object gets a hard link of the finished file, so the upload stays intact until then.
-      await mkdir(store.tmpDir, { recursive: true });
-      const staged = path.join(store.tmpDir, randomUUID());
-      await link(path.join(store.tusDir, upload.id), staged);
+      if (c.committed) return { headers: { 'Tus-Complete': '1' } };
+      const done = commitUpload(rawReq, upload, c);
+      finishing.set(upload.id, done);
       try {
-        const file = await store.describe(staged);
-        const { row } = await store.commit({
-          claims: c.claims, bucket, name: objectName, owner: c.owner, isUpsert: c.isUpsert, file, version,
-          mimetype: upload.metadata?.contentType || 'application/octet-stream',
-          cacheControl: upload.metadata?.cacheControl || 'no-cache',
-          userMetadata: userMetadataOf(upload.metadata),
-        });
-        ctx.log('storage: resumable upload stored', { bucket, name: objectName, id: row.id, size: file.size });
-        return { headers: { 'Tus-Complete': '1' } };
+        return await done;
       } finally {
-        await rm(staged, { force: true });
+        finishing.delete(upload.id);
       }
     },
 
@@ -232,7 +274,43 @@ export function createTusServer(ctx, store) {
     },
   });
 
-  /** Delete expired unfinished uploads (FileStore's own sweep does not see nested ids). */
+  /**
+   * Store a finished upload as its object. On success the upload is kept (and marked) until it
+   * expires; on failure (RLS, duplicate…) it is removed once the answer is out, so it never
+   * looks complete to a client that resumes it (HEAD answers 404). Not before: @tus/server still
+   * reads the upload after this hook.
+   * @param {any} rawReq @param {import('@tus/server').Upload} upload @param {TusRequestContext} c
+   */
+  async function commitUpload(rawReq, upload, c) {
+    const res = rawReq?.runtime?.node?.res;
+    const { bucket, objectName, version } = parseUploadId(upload.id);
+    // The object gets a hard link of the finished file, so the upload stays intact too.
+    await mkdir(store.tmpDir, { recursive: true });
+    const staged = path.join(store.tmpDir, randomUUID());
+    try {
+      await link(path.join(store.tusDir, upload.id), staged);
+      const file = await store.describe(staged);
+      const { row } = await store.commit({
+        claims: c.claims, bucket, name: objectName, owner: c.owner, isUpsert: c.isUpsert, file, version,
+        mimetype: upload.metadata?.contentType || 'application/octet-stream',
+        cacheControl: upload.metadata?.cacheControl || 'no-cache',
+        userMetadata: userMetadataOf(upload.metadata),
+      });
+      // Without the mark the upload counts as lost (HEAD 404: the client uploads again), which
+      // is safe; the object itself is stored either way.
+      await markCommitted(upload.id).catch((error) => ctx.log('storage: marking a resumable upload stored failed', { error: String(error) }));
+      ctx.log('storage: resumable upload stored', { bucket, name: objectName, id: row.id, size: file.size });
+      return { headers: { 'Tus-Complete': '1' } };
+    } catch (e) {
+      if (res) res.once('close', () => void removeUpload(upload.id));
+      else setTimeout(() => void removeUpload(upload.id), 1000).unref();
+      throw e;
+    } finally {
+      await rm(staged, { force: true });
+    }
+  }
+
+  /** Delete expired uploads, finished or not (FileStore's own sweep does not see nested ids). */
   async function sweep() {
     const now = Date.now();
     /** @param {string} dir */

@@ -119,7 +119,125 @@ function losingLastAnswer(log) {
   };
 }
 
+describe('TUS: a finished upload stays complete until it expires', () => {
+  test('a lost answer to the last PATCH: the retry HEADs, sees Upload-Offset = Upload-Length and succeeds without data', async () => {
+    const alice = await makeUser();
+    const name = `${alice.id}/${randomUUID()}/lost-answer.pdf`;
+    const data = bytes(3 * 1024 * 1024 + 5, 1);
+    const signed = await alice.storage.createSignedUploadUrl(name);
+    const headers = { 'x-signature': signed.data?.token ?? '' };
+    /** @type {string[]} */
+    const log = [];
+    /** @type {tus.Upload | undefined} */
+    let upload;
+    await new Promise((resolve, reject) => {
+      upload = new tus.Upload(data, {
+        endpoint: `${stack.url}/storage/v1/upload/resumable/sign`,
+        chunkSize: 2 * 1024 * 1024,
+        retryDelays: [0],
+        headers,
+        metadata: { bucketName: BUCKET, objectName: name, contentType: PDF },
+        storeFingerprintForResuming: false,
+        httpStack: /** @type {any} */ (losingLastAnswer(log)),
+        onError: reject,
+        onSuccess: () => resolve(undefined),
+      });
+      upload.start();
+    });
+    assert.deepEqual(log, ['POST', 'PATCH 0', `PATCH ${2 * 1024 * 1024}`, 'HEAD'], 'no second POST, no bytes sent again');
+    assert.ok(readFileSync(path.join(dataDir, 'storage', 'objects', BUCKET, ...name.split('/'))).equals(data));
+    const row = await objectRow(name);
+
+    // The upload URL goes on answering "complete" (also to a HEAD with the bearer route's rules).
+    const url = upload?.url ?? '';
+    const head = await fetch(url, { method: 'HEAD', headers: { 'tus-resumable': '1.0.0', ...headers } });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('upload-offset'), String(data.length));
+    assert.equal(head.headers.get('upload-length'), String(data.length));
+
+    // A PATCH at the end is answered like the one that completed it; nothing is stored again.
+    const patch = (/** @type {number} */ offset, /** @type {Buffer} */ body) => fetch(url, {
+      method: 'PATCH',
+      headers: { 'tus-resumable': '1.0.0', 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream', ...headers },
+      body,
+    });
+    const atEnd = await patch(data.length, Buffer.alloc(0));
+    assert.equal(atEnd.status, 204);
+    assert.equal(atEnd.headers.get('upload-offset'), String(data.length));
+    assert.equal(atEnd.headers.get('tus-complete'), '1');
+    assert.equal((await patch(0, data.subarray(0, 10))).status, 409, 'an offset that does not match: 409, as tus');
+    assert.equal((await patch(data.length, Buffer.from('more'))).status, 413, 'no byte beyond Upload-Length');
+    const after = await objectRow(name);
+    assert.deepEqual([after.id, after.version, after.updated_at], [row.id, row.version, row.updated_at]);
+    const remove = await fetch(url, { method: 'DELETE', headers: { 'tus-resumable': '1.0.0', ...headers } });
+    assert.equal(remove.status, 400, 'a finished upload cannot be terminated');
+    assert.ok(existsSync(path.join(dataDir, 'storage', 'objects', BUCKET, ...name.split('/'))));
+  });
+
+  test('bearer route: HEAD on a finished upload answers 200 with the full offset too', async () => {
+    const alice = await makeUser();
+    const name = `${alice.id}/${randomUUID()}/bearer-done.pdf`;
+    const data = bytes(1000, 2);
+    const url = await new Promise((resolve, reject) => {
+      const upload = new tus.Upload(data, {
+        endpoint: `${stack.url}/storage/v1/upload/resumable`,
+        headers: { authorization: `Bearer ${alice.jwt}` },
+        metadata: { bucketName: BUCKET, objectName: name, contentType: PDF },
+        storeFingerprintForResuming: false,
+        onError: reject,
+        onSuccess: () => resolve(upload.url),
+      });
+      upload.start();
+    });
+    const head = await fetch(/** @type {string} */ (url), { method: 'HEAD', headers: { 'tus-resumable': '1.0.0', authorization: `Bearer ${alice.jwt}` } });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('upload-offset'), '1000');
+
+    // tus-js-client resuming that URL completes at once, without a PATCH.
+    /** @type {string[]} */
+    const methods = [];
+    await new Promise((resolve, reject) => {
+      const upload = new tus.Upload(data, {
+        uploadUrl: /** @type {string} */ (url),
+        headers: { authorization: `Bearer ${alice.jwt}` },
+        storeFingerprintForResuming: false,
+        onBeforeRequest: (req) => void methods.push(req.getMethod()),
+        onError: reject,
+        onSuccess: () => resolve(undefined),
+      });
+      upload.start();
+    });
+    assert.deepEqual(methods, ['HEAD']);
+  });
+});
+
 describe('signed uploads', () => {
+  test('a signed TUS upload replaces an existing object (Storage completes every upload with an upsert)', async () => {
+    const alice = await makeUser();
+    const name = `${alice.id}/${randomUUID()}/replaced.pdf`;
+    const early = await alice.storage.createSignedUploadUrl(name); // no upsert; signed while the name is free
+    await put(alice, name, bytes(100, 3));
+    const { id } = await objectRow(name);
+    const second = bytes(2000, 4);
+    await new Promise((resolve, reject) => {
+      const upload = new tus.Upload(second, {
+        endpoint: `${stack.url}/storage/v1/upload/resumable/sign`,
+        headers: { 'x-signature': early.data?.token ?? '' },
+        metadata: { bucketName: BUCKET, objectName: name, contentType: PDF },
+        storeFingerprintForResuming: false,
+        onError: reject,
+        onSuccess: () => resolve(undefined),
+      });
+      upload.start();
+    });
+    const row = await objectRow(name);
+    assert.equal(row.id, id, 'the same object');
+    assert.equal(row.metadata.size, 2000);
+    assert.equal(row.owner_id, alice.id, 'the owner comes from the token');
+    const { data } = await alice.storage.download(name);
+    assert.ok(Buffer.from(await /** @type {Blob} */ (data).arrayBuffer()).equals(second));
+  });
+
   test('an existing object: KeyAlreadyExists, with the body Storage renders', async () => {
     const alice = await makeUser();
     const name = `${alice.id}/${randomUUID()}/twice.pdf`;
