@@ -1,7 +1,7 @@
 // @ts-check
 // The part of Storage both upload paths share: key rules, buckets, the RLS check as the
 // caller (Storage's `canUpload`), signed upload tokens, and the atomic commit of a finished
-// file (row in storage.objects written as the user + rename into place + webhook).
+// file (row in storage.objects written as the user + rename into place; the row's trigger announces it).
 //
 // Files on disk (all under ctx.dataDir, one filesystem, so renames are atomic):
 //   objects/<bucket>/<name>   stored objects
@@ -143,11 +143,8 @@ class Rollback extends Error {}
  * @property {string} md5    hex
  */
 
-/**
- * @param {import('./stack.mjs').StackContext} ctx
- * @param {{ sendEvent: (event: import('./storage-webhook.mjs').StorageEvent) => void }} hooks
- */
-export function createObjectStore(ctx, hooks) {
+/** @param {import('./stack.mjs').StackContext} ctx */
+export function createObjectStore(ctx) {
   const objectsDir = path.join(ctx.dataDir, 'objects');
   const tmpDir = path.join(ctx.dataDir, 'tmp');
   const tusDir = path.join(ctx.dataDir, 'tus');
@@ -250,9 +247,9 @@ export function createObjectStore(ctx, hooks) {
   /**
    * Place a finished file: as the caller, insert the storage.objects row (or update it on
    * upsert) — RLS decides, 403 on a violation, 409 when it exists without upsert — then rename
-   * the file into place inside the same transaction, so either both happen or neither. Then
-   * queue the webhook event. The source file is gone afterwards on success; on failure the
-   * caller removes it.
+   * the file into place inside the same transaction, so either both happen or neither (the
+   * row's Database Webhook trigger queues its pg_net request in the same transaction). The source
+   * file is gone afterwards on success; on failure the caller removes it.
    * @param {{ claims: Record<string, any>, bucket: string, name: string, owner?: string | undefined,
    *           isUpsert: boolean, file: FinishedFile, mimetype: string, cacheControl: string,
    *           userMetadata?: unknown, version?: string }} o
@@ -283,7 +280,7 @@ export function createObjectStore(ctx, hooks) {
     try {
       result = await asCaller(o.claims, async (tx) => {
         // The current row (read as the stack, locked) decides INSERT vs UPDATE and is the
-        // webhook's old_record; the write itself happens as the caller.
+        // old row a Database Webhook sees; the write itself happens as the caller.
         await tx`select set_config('role', 'none', true)`;
         const [old] = await tx`
           select * from storage.objects where bucket_id = ${o.bucket} and name = ${o.name} for update`;
@@ -315,13 +312,6 @@ export function createObjectStore(ctx, hooks) {
     } catch (e) {
       throw fromDbError(e);
     }
-    hooks.sendEvent({
-      type: result.old ? 'UPDATE' : 'INSERT',
-      table: 'objects',
-      schema: 'storage',
-      record: { ...result.row, metadata: { ...result.row.metadata, md5: o.file.md5 } },
-      old_record: result.old,
-    });
     return { row: result.row, metadata, isNew: !result.old };
   }
 

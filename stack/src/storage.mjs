@@ -11,9 +11,9 @@
 //   *    /storage/v1/upload/resumable[/sign][/<id>]            TUS 1.0.0 (@tus/server + @tus/file-store)
 //
 // Wire formats follow supabase/storage (routes/object/*, routes/tus/*, storage/object.ts,
-// storage/uploader.ts); see /work/shared/docs/PROTOCOLS.md §1–2. Finished uploads are written to
-// storage.objects AS THE USER (RLS of our migrations decides) and announced to ctx.webhookUrl as
-// a Standard-Webhooks-signed Database Webhook event.
+// storage/uploader.ts); see docs/PROTOCOLS.md. Finished uploads are written to storage.objects
+// AS THE USER (RLS of our migrations decides). Like hosted Storage, it sends no webhooks: the
+// migrations' Database Webhook (a trigger on storage.objects calling pg_net) announces objects.
 import { readdirSync, rmSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
@@ -25,29 +25,15 @@ import {
   mustBeValidKey, SIGNED_UPLOAD_CLAIMS, validateMimeType,
 } from './storage-objects.mjs';
 import { createTusServer } from './storage-tus.mjs';
-import { createWebhookSender } from './storage-webhook.mjs';
 
 const PREFIX = '/storage/v1';
 /** Bytes of an abandoned request body we read and throw away before closing the connection. */
 const DRAIN_LIMIT = 256 * 1024 * 1024;
 const DRAIN_TIMEOUT_MS = 30_000;
 
-/** Live services, so tests can wait for webhook deliveries without a handle on the service. */
-const live = new Set();
-
-/** Resolves when every running storage service has delivered (or given up on) its webhooks. */
-export async function storageIdle() {
-  await Promise.all([...live].map((s) => s.idle()));
-}
-
-/**
- * @typedef {import('./stack.mjs').Service & { idle: () => Promise<void> }} StorageService
- */
-
-/** @param {import('./stack.mjs').StackContext} ctx @returns {Promise<StorageService>} */
+/** @param {import('./stack.mjs').StackContext} ctx @returns {Promise<import('./stack.mjs').Service>} */
 export async function createStorageService(ctx) {
-  const webhooks = createWebhookSender({ webhookSecret: ctx.webhookSecret, webhookUrl: () => ctx.webhookUrl, log: ctx.log });
-  const store = createObjectStore(ctx, { sendEvent: (event) => webhooks.send(event) });
+  const store = createObjectStore(ctx);
   const tus = createTusServer(ctx, store);
   // Bodies that were being received when the stack last stopped are garbage now.
   try {
@@ -518,7 +504,7 @@ export async function createStorageService(ctx) {
     return ERRORS.Internal();
   }
 
-  /** @type {StorageService} */
+  /** @type {import('./stack.mjs').Service} */
   const service = {
     prefix: PREFIX,
     async handle(req, res, url) {
@@ -530,14 +516,10 @@ export async function createStorageService(ctx) {
         if (!req.complete && !req.destroyed && !req.readableEnded && req.readableFlowing === null) req.resume();
       }
     },
-    idle: () => webhooks.idle(),
     async close() {
-      live.delete(service);
       tus.close();
-      await webhooks.close();
     },
   };
-  live.add(service);
   return service;
 }
 

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { SignJWT } from 'jose';
 import { Webhook } from 'standardwebhooks';
 import { signJwt } from '../src/jwt.mjs';
-import { storageIdle } from '../src/storage.mjs';
+import { eventsIdle } from '../src/pg-net.mjs';
 import { disconnectClients, signedInClient, startTestStack, rawRequest as rawRequestTo } from './helpers.mjs';
 
 /** @type {Awaited<ReturnType<typeof startTestStack>>} */
@@ -121,7 +121,7 @@ const freshName = () => `${A.id}/${randomUUID()}/f.pdf`;
 
 /** What must not change when a request is refused. */
 async function dbFingerprint() {
-  await storageIdle();
+  await eventsIdle();
   const [row] = await stack.sql`
     select (select count(*) from public.documents)::int as documents,
            (select coalesce(max(updated_at), 'epoch') from public.documents)::text as documents_updated,

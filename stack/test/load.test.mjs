@@ -51,7 +51,7 @@ before(async () => {
   // stops by itself when this process goes away (its stdin closes).
   const script = `
     import { startStack } from ${JSON.stringify(stackModule)};
-    const stack = await startStack({ port: 0, processor: false, sweepIntervalMs: 0, log: () => {} });
+    const stack = await startStack({ port: 0, processor: false, log: () => {} });
     process.stdout.write(JSON.stringify({ url: stack.url, anonKey: stack.anonKey, dbUrl: stack.dbUrl }) + '\\n');
     process.stdin.on('end', async () => { await stack.stop(); process.exit(0); });
     process.stdin.resume();

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { storageIdle } from '../src/storage.mjs';
+import { eventsIdle } from '../src/pg-net.mjs';
 import { client, disconnectClients, eventually, pdfBytes, signedInClient, startTestStack, tusUpload } from './helpers.mjs';
 
 /** @type {Awaited<ReturnType<typeof startTestStack>>} */
@@ -52,7 +52,7 @@ test('a 20 MB TUS upload goes from upload-handler to completed, with realtime ro
   const progress = [];
   await tusUpload(plan, bytes, { onProgress: (n) => progress.push(n) });
   assert.deepEqual([...progress].sort((a, b) => a - b), progress, 'progress is monotonic');
-  await storageIdle();
+  await eventsIdle();
 
   const doc = await eventually(async () => {
     const [row] = await stack.sql`select status, bytes_uploaded from public.documents where id = ${init.data.documentId}`;
@@ -91,7 +91,7 @@ test('a small PUT upload with LlamaParse on goes through parsing and embedding (
   assert.equal(plan.strategy, 'put');
   const put = await c.storage.from(plan.bucket).uploadToSignedUrl(plan.path, plan.token, bytes, { contentType: 'application/pdf' });
   assert.equal(put.error, null);
-  await storageIdle();
+  await eventsIdle();
 
   await eventually(async () => rows.some((r) => r.type === 'complete'), 15_000);
   const statuses = rows.filter((r) => r.type === 'status_change').map((r) => r.to);

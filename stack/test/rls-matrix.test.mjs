@@ -16,7 +16,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as tus from 'tus-js-client';
-import { storageIdle } from '../src/storage.mjs';
+import { eventsIdle } from '../src/pg-net.mjs';
 import { client, disconnectClients, eventually, pdfBytes, signedInClient, startTestStack } from './helpers.mjs';
 
 /** @typedef {'alice' | 'bob' | 'anon' | 'service'} Actor */
@@ -87,7 +87,7 @@ async function moveAs(/** @type {string} */ id, /** @type {string[]} */ statuses
 }
 
 before(async () => {
-  stack = await startTestStack({ processor: false, sweepIntervalMs: 0 });
+  stack = await startTestStack({ processor: false });
   for (const name of /** @type {const} */ (['alice', 'bob'])) {
     const { client: c, user, session } = await signedInClient(stack);
     actors[name] = { token: session.access_token, claims: { sub: user.id, role: 'authenticated', aud: 'authenticated' }, client: c, id: user.id };
@@ -109,7 +109,7 @@ before(async () => {
   fx.path = upload.path;
   const put = await fetch(upload.signedUrl, { method: 'PUT', headers: { 'content-type': 'application/pdf' }, body: fx.bytes });
   assert.equal(put.status, 200);
-  await storageIdle();
+  await eventsIdle();
   await eventually(async () => (await stack.sql`select status from public.documents where id = ${fx.D}`)[0]?.status === 'completed', 10_000);
   // F: failed (as Storage's webhook would mark a bad upload); S: quiet for an hour (stuck).
   fx.F = (await alicePending()).documentId;

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as tus from 'tus-js-client';
 import { signJwt } from '../src/jwt.mjs';
-import { storageIdle } from '../src/storage.mjs';
+import { eventsIdle } from '../src/pg-net.mjs';
 import { client, disconnectClients, startTestStack } from './helpers.mjs';
 
 const BUCKET = 'documents';
@@ -34,7 +34,7 @@ before(async () => {
 });
 
 after(async () => {
-  await storageIdle();
+  await eventsIdle();
   await disconnectClients();
   await stack?.stop();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -390,7 +390,7 @@ describe('reading objects', () => {
 });
 
 test('nothing in this file made the stack fail with a 500', async () => {
-  await storageIdle();
+  await eventsIdle();
   // Storage's own failures only: webhook deliveries go to the stack's own functions, which know
   // none of these documents.
   assert.deepEqual(logs.filter((l) => l.startsWith('storage:') && /failed|crashed/.test(l) && !/webhook/.test(l)), []);
