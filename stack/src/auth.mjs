@@ -2,12 +2,14 @@
 // /auth/v1: the part of GoTrue (supabase/auth) that @supabase/supabase-js uses for sessions —
 // health, email+password sign-up and sign-in, anonymous sign-in, refresh-token grant (rotating,
 // as GoTrue does), get user, sign-out. Users live in auth.users, sessions in auth.sessions,
-// refresh tokens in auth.refresh_tokens; access tokens are HS256 JWTs with GoTrue's claims and a
-// configurable lifetime (ctx.jwtExpiry), so tests can make them expire.
+// refresh tokens in auth.refresh_tokens; access tokens are JWTs with GoTrue's claims and a
+// configurable lifetime (ctx.jwtExpiry), so tests can make them expire. They are signed ES256
+// with the project's signing key (`kid` in the header; public keys at
+// /auth/v1/.well-known/jwks.json, as GoTrue serves them), or HS256 with the secret when the
+// stack runs as a legacy project.
 import { randomBytes, randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { bearer, HttpError, readJson, sendJson } from './http.mjs';
-import { signJwt } from './jwt.mjs';
 
 // GoTrue's defaults: passwords of at least 6 characters; a revoked refresh token may be
 // reused for 10 s (two tabs refreshing at once both succeed).
@@ -66,7 +68,7 @@ export async function createAuthService(ctx) {
              values (${refreshToken}, ${user.id}, false, ${parent}, ${sessionId})`;
     const now = Math.floor(Date.now() / 1000);
     const json = userJson(user);
-    const accessToken = await signJwt({
+    const accessToken = await ctx.keys.signAccessToken({
       iss: `${ctx.url}/auth/v1`,
       sub: user.id,
       aud: 'authenticated',
@@ -79,7 +81,7 @@ export async function createAuthService(ctx) {
       amr: [{ method, timestamp: now }],
       session_id: sessionId,
       is_anonymous: json.is_anonymous,
-    }, ctx.jwtSecret, ctx.jwtExpiry);
+    }, ctx.jwtExpiry);
     return {
       access_token: accessToken,
       token_type: 'bearer',
@@ -198,7 +200,10 @@ export async function createAuthService(ctx) {
           res.writeHead(204).end();
           return;
         }
-        if (route === '/health' && req.method === 'GET') {
+        if (route === '/.well-known/jwks.json' && req.method === 'GET') {
+          // Public keys only. Functions and clients may cache it (jose's remote set does).
+          sendJson(res, 200, ctx.jwks, { 'cache-control': 'public, max-age=600' });
+        } else if (route === '/health' && req.method === 'GET') {
           sendJson(res, 200, { version: 'v2-uploader-local', name: 'GoTrue', description: 'GoTrue-compatible auth of the v2-uploader local stack' });
         } else if (route === '/settings' && req.method === 'GET') {
           sendJson(res, 200, { external: { email: true, anonymous_users: true }, disable_signup: false, mailer_autoconfirm: true, phone_autoconfirm: false });

@@ -17,6 +17,8 @@ const { values } = parseArgs({
     'no-processor': { type: 'boolean', default: false },
     'sweep-interval': { type: 'string', default: process.env.STACK_SWEEP_INTERVAL ?? '60' },
     quiet: { type: 'boolean', default: false },
+    // A project from before JWT signing keys: HS256 access tokens, empty JWKS.
+    legacy: { type: 'boolean', default: process.env.STACK_LEGACY === '1' },
   },
 });
 
@@ -26,6 +28,7 @@ const stack = await startStack({
   port: Number(values.port),
   dataDir: path.join(localDir, 'stack'),
   reset: values.reset,
+  legacy: values.legacy,
   jwtExpiry: Number(values['jwt-expiry']),
   processor: values['no-processor'] ? false : {},
   sweepIntervalMs: Number(values['sweep-interval']) * 1000,
@@ -34,8 +37,11 @@ const stack = await startStack({
 
 const info = {
   url: stack.url,
+  publishableKey: stack.publishableKey,
+  secretKey: stack.secretKey,
   anonKey: stack.anonKey,
   serviceRoleKey: stack.serviceRoleKey,
+  jwksUrl: `${stack.url}/auth/v1/.well-known/jwks.json`,
   dbUrl: stack.dbUrl,
   jwtSecret: stack.jwtSecret,
   webhookSecret: stack.webhookSecret,
@@ -47,9 +53,12 @@ v2-uploader local stack is running (.local/stack.json has these values)
          API URL: ${info.url}
       Auth, Storage, Realtime, Functions: ${info.url}/{auth,storage,realtime,functions}/v1
           DB URL: ${info.dbUrl}
-        anon key: ${info.anonKey}
-service_role key: ${info.serviceRoleKey}
-      JWT secret: ${info.jwtSecret}
+ publishable key: ${info.publishableKey}
+      secret key: ${info.secretKey}
+        anon key: ${info.anonKey} (legacy)
+service_role key: ${info.serviceRoleKey} (legacy)
+      JWT secret: ${info.jwtSecret} (legacy HS256)
+     JWT signing: ${stack.legacy ? 'HS256 with the JWT secret (--legacy)' : `ES256, public keys at ${info.jwksUrl}`}
   webhook secret: ${info.webhookSecret}
       demo users: alice@example.com / bob@example.com, password "password123" (alice has LlamaParse on)
   demo processor: ${values['no-processor'] ? 'off' : `${info.url}/stack/v1/processor (GET/PUT {stepMs, failAt, stallAt})`}

@@ -2,14 +2,79 @@
 // /functions/v1/<name>: the three Edge Functions running in real Deno (stack/functions-main.ts
 // imports each supabase/functions/<name>/index.ts), with the environment a deployed function
 // gets. The gateway enforces `verify_jwt` from supabase/config.toml as Supabase's does: a
-// function with verify_jwt = true needs a valid JWT (the anon key counts) before it is called.
+// function with verify_jwt = true needs a valid JWT in Authorization before it is called — a
+// session token (ES256 against the JWKS, or legacy HS256) or a legacy anon/service_role key; an
+// sb_ API key is not a JWT and does not pass (Supabase's docs: use verify_jwt = false for those).
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { parse as parseToml } from 'smol-toml';
 import { root } from '../../scripts/lib/migrate.mjs';
 import { bearer, sendJson } from './http.mjs';
+
+/**
+ * What a deployed function finds in Deno.env (Supabase's "default secrets"): the key sets are
+ * JSON objects of name → key (`{"default": "sb_…"}`, as the CLI's edge-runtime main and hosted
+ * give them), SUPABASE_JWKS is the JWK Set served at /auth/v1/.well-known/jwks.json. There is no
+ * SUPABASE_JWT_SECRET on hosted.
+ * @param {import('./stack.mjs').StackContext} ctx
+ * @returns {Record<string, string>}
+ */
+export function hostedDefaultSecrets(ctx) {
+  return {
+    SUPABASE_URL: ctx.url,
+    SUPABASE_DB_URL: ctx.dbUrl,
+    SUPABASE_JWKS: JSON.stringify(ctx.jwks),
+    SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: ctx.publishableKey }),
+    SUPABASE_SECRET_KEYS: JSON.stringify({ default: ctx.secretKey }),
+    SUPABASE_ANON_KEY: ctx.anonKey,
+    SUPABASE_SERVICE_ROLE_KEY: ctx.serviceRoleKey,
+  };
+}
+
+/**
+ * User secrets from supabase/functions/.env, as `supabase functions serve` loads them; names
+ * starting with SUPABASE_ are skipped, as the CLI skips them ("Env name cannot start with
+ * SUPABASE_").
+ * @param {string} file
+ * @returns {Record<string, string>}
+ */
+export function userSecrets(file) {
+  if (!existsSync(file)) return {};
+  const parsed = parseEnv(readFileSync(file, 'utf8'));
+  return Object.fromEntries(Object.entries(parsed).filter(([name]) => !name.startsWith('SUPABASE_')));
+}
+
+/**
+ * The functions' environment: the machine's (PATH, HOME, Deno's cache; no SUPABASE_* from the
+ * shell that started the stack), the user's secrets, the stack's own secrets — what a project
+ * would `supabase secrets set`: the webhook secret it signs Storage events with, the legacy JWT
+ * secret under a name the CLI accepts (tests sign HS256 sessions), a pool of 10 because one Deno
+ * process here serves every function (hosted runs an isolate, with its own pool, per function
+ * and instance) — then the hosted defaults, and last what the tests ask for.
+ * @param {import('./stack.mjs').StackContext} ctx
+ * @returns {Record<string, string>}
+ */
+function functionsEnvironment(ctx) {
+  /** @type {Record<string, string>} */
+  const machine = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !name.startsWith('SUPABASE_')) machine[name] = value;
+  }
+  return {
+    ...machine,
+    ...userSecrets(path.join(root, 'supabase/functions/.env')),
+    WEBHOOK_SECRETS: ctx.webhookSecret,
+    JWT_SECRET: ctx.jwtSecret,
+    DB_POOL_MAX: '10',
+    ...hostedDefaultSecrets(ctx),
+    FUNCTIONS_PORT: '0',
+    NO_COLOR: '1',
+    ...ctx.functionsEnv,
+  };
+}
 
 /** @param {import('./stack.mjs').StackContext} ctx @returns {Promise<import('./stack.mjs').Service>} */
 export async function createFunctionsService(ctx) {
@@ -22,17 +87,7 @@ export async function createFunctionsService(ctx) {
     'run', '--allow-all', '--config', 'supabase/functions/deno.json', 'stack/functions-main.ts',
   ], {
     cwd: root,
-    env: {
-      ...process.env,
-      FUNCTIONS_PORT: '0',
-      NO_COLOR: '1',
-      SUPABASE_URL: ctx.url,
-      SUPABASE_ANON_KEY: ctx.anonKey,
-      SUPABASE_SERVICE_ROLE_KEY: ctx.serviceRoleKey,
-      SUPABASE_DB_URL: ctx.dbUrl,
-      SUPABASE_JWT_SECRET: ctx.jwtSecret,
-      WEBHOOK_SECRETS: ctx.webhookSecret,
-    },
+    env: functionsEnvironment(ctx),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise((resolve) => child.once('exit', resolve));

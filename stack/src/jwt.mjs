@@ -1,8 +1,8 @@
 // @ts-check
-import { jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT } from 'jose';
 
 /**
- * Verify an HS256 JWT with the stack's secret.
+ * Verify an HS256 JWT with the stack's (legacy) secret.
  * @param {string} token @param {string} secret
  * @returns {Promise<Record<string, any>>} the claims
  */
@@ -12,6 +12,25 @@ export async function verifyJwt(token, secret) {
 }
 
 /**
+ * A verifier for every JWT the project accepts, as its services do after signing keys: HS256
+ * with the legacy secret (legacy API keys, sessions issued before the switch, Storage's signed
+ * URL tokens), anything else with the keys of the project's JWKS (matched by `kid`).
+ * @param {{ jwks: { keys: import('jose').JWK[] }, jwtSecret: string }} keys
+ * @returns {(token: string) => Promise<Record<string, any>>}
+ */
+export function createVerifier({ jwks, jwtSecret }) {
+  const local = createLocalJWKSet(jwks);
+  return async (token) => {
+    // Throws ERR_JWS_INVALID / ERR_JWT_INVALID for something that is not a JWT.
+    const { alg } = decodeProtectedHeader(token);
+    if (alg === 'HS256') return await verifyJwt(token, jwtSecret);
+    const { payload } = await jwtVerify(token, local, { algorithms: ['ES256', 'RS256'] });
+    return payload;
+  };
+}
+
+/**
+ * An HS256 JWT with the legacy secret (Storage's signed URL tokens; tests).
  * @param {Record<string, unknown>} claims @param {string} secret @param {number} expiresInSeconds
  */
 export async function signJwt(claims, secret, expiresInSeconds) {

@@ -130,12 +130,13 @@ export async function createProcessor(ctx, initial) {
           res.writeHead(204).end();
           return;
         }
-        // Local and dev-only, but still not for anonymous pages: any key of this stack.
+        // Local and dev-only, but still not for anonymous pages: any key of this stack (the
+        // gateway has turned an sb_ apikey into a JWT of its role by now).
         const token = bearer(req) ?? String(req.headers.apikey ?? '');
         try {
           await ctx.verifyJwt(token);
         } catch {
-          throw new HttpError(401, 'auth_missing', 'Send the anon or service key as apikey or bearer token.');
+          throw new HttpError(401, 'auth_missing', 'Send a key of this stack as apikey (publishable or secret) or a JWT as bearer token.');
         }
         if (req.method === 'PUT') {
           const body = await readJson(req, 4096);

@@ -5,7 +5,8 @@
 //
 // What it serves
 // - Both serializers: vsn 1.0.0 (JSON objects) and 2.0.0 (JSON arrays; binary frames for user
-//   broadcasts). The apikey must be a JWT signed with the stack's secret (403 otherwise).
+//   broadcasts). The apikey must be a JWT of the project (ES256 via the JWKS, or legacy HS256)
+//   or one of its sb_ keys (403 otherwise).
 // - phx_join on `realtime:<name>` with {config:{broadcast, presence, postgres_changes, private},
 //   access_token}: the token (else the apikey) is verified; the reply echoes each
 //   postgres_changes binding with an integer id, then `system` "Subscribed to PostgreSQL".
@@ -70,6 +71,10 @@ const isObject = (v) => !!v && typeof v === 'object' && !Array.isArray(v);
  */
 async function checkToken(ctx, token) {
   if (typeof token !== 'string' || token === '') return { code: 'MalformedJWT', error: 'The token provided is not a valid JWT' };
+  // An sb_ key (`?apikey=sb_publishable_…`, or supabase-js's join access_token before sign-in)
+  // stands for a JWT of its role, as the gateway's query rewrite makes it on hosted.
+  const role = ctx.keys?.apiKeyRole(token);
+  if (role) token = await ctx.keys.roleJwt(role);
   /** @type {Record<string, any>} */
   let claims;
   try {

@@ -10,8 +10,10 @@ import postgres from 'postgres';
 import { psql, registerCleanup, startPostgres } from '../../scripts/lib/pg.mjs';
 import { applyAll, root } from '../../scripts/lib/migrate.mjs';
 import { CORS_HEADERS, HttpError, sendJson } from './http.mjs';
-import { apiKey, DEFAULT_JWT_SECRET, DEFAULT_WEBHOOK_SECRET } from './keys.mjs';
-import { verifyJwt } from './jwt.mjs';
+import { applyApiKey, createKeyring, DEFAULT_JWT_SECRET, DEFAULT_WEBHOOK_SECRET } from './keys.mjs';
+
+/** The local processing_webhook_secret (Vault) = WEBHOOK_SHARED_SECRET of the functions; local use only. */
+export const DEFAULT_WEBHOOK_SHARED_SECRET = 'v2-uploader-local-storage-webhook-secret';
 
 /**
  * @typedef {object} StackOptions
@@ -20,27 +22,35 @@ import { verifyJwt } from './jwt.mjs';
  * @property {boolean} [reset]      wipe dataDir first
  * @property {boolean} [seed]       load supabase/seed.sql (default true)
  * @property {number} [jwtExpiry]   access-token lifetime in seconds (default 3600)
- * @property {string} [jwtSecret]
+ * @property {string} [jwtSecret]   the legacy HS256 secret (legacy keys; access tokens when `legacy`)
+ * @property {boolean} [legacy]     a project from before JWT signing keys: HS256 access tokens, empty JWKS
+ * @property {Record<string, string>} [functionsEnv]  extra environment for the functions (tests)
  * @property {string} [webhookSecret]
  * @property {Partial<import('./processor.mjs').ProcessorSettings> | false} [processor]  demo processor settings, or false
  * @property {(line: string) => void} [log]
- * @property {string} [webhookUrl]  override where Storage sends its events (tests)
- * @property {number} [sweepIntervalMs]  run public.sweep_abandoned_uploads() this often, as pg_cron
- *   does on hosted Supabase (default 60000; 0 turns the timer off)
+ * @property {string} [webhookUrl]  the processing_webhook_url put in Vault: where the storage.objects
+ *   Database Webhook posts (default: this stack's processing-webhook; tests point it elsewhere)
+ * @property {string} [webhookSharedSecret]  the processing_webhook_secret put in Vault (and given
+ *   to the functions as WEBHOOK_SHARED_SECRET)
  */
 
 /**
  * @typedef {object} StackContext  what every service gets
  * @property {string} url            the gateway's base URL
- * @property {string} jwtSecret
- * @property {string} anonKey
- * @property {string} serviceRoleKey
+ * @property {string} jwtSecret      legacy HS256 secret
+ * @property {string} anonKey        legacy anon JWT
+ * @property {string} serviceRoleKey legacy service_role JWT
+ * @property {string} publishableKey sb_publishable_…
+ * @property {string} secretKey      sb_secret_…
+ * @property {{ keys: import('jose').JWK[] }} jwks  public signing keys (empty when legacy)
+ * @property {import('./keys.mjs').Keyring} keys
+ * @property {Record<string, string>} functionsEnv
  * @property {number} jwtExpiry
  * @property {string} webhookSecret
  * @property {string} dbUrl
- * @property {import('postgres').Sql} sql   superuser connection pool
+ * @property {import('postgres').Sql} sql   the platform's connection pool (supabase_admin, a superuser)
  * @property {string} storageDir  where Storage keeps its files (objects/<bucket>/…, tus/…)
- * @property {(token: string) => Promise<Record<string, any>>} verifyJwt
+ * @property {(token: string) => Promise<Record<string, any>>} verifyJwt  ES256 via the JWKS, HS256 via the secret
  * @property {<T>(claims: Record<string, any>, fn: (tx: import('postgres').TransactionSql) => Promise<T>) => Promise<T>} asRole
  *   run in a transaction as the claims' role with `request.jwt.claims` set (what PostgREST does)
  * @property {(msg: string, fields?: Record<string, unknown>) => void} log
@@ -78,11 +88,20 @@ export async function startStack(options = {}) {
   // Ctrl-C / SIGTERM: stop Deno and the services before the database.
   registerCleanup(stop);
   try {
-    applyAll(pg.url, { seed: options.seed ?? true });
-    psql(pg.url, { file: path.join(root, 'stack/realtime.sql') });
+    await applyAll(pg, { seed: options.seed ?? true, legacy: options.legacy ?? false });
+    // The stack's own Realtime plumbing is platform code: it runs as the platform superuser.
+    psql(pg.adminUrl, { file: path.join(root, 'stack/realtime.sql') });
 
     const jwtSecret = options.jwtSecret ?? DEFAULT_JWT_SECRET;
-    const sql = postgres(pg.url, { max: 12, onnotice: () => {} });
+    const webhookSharedSecret = options.webhookSharedSecret ?? DEFAULT_WEBHOOK_SHARED_SECRET;
+    const keys = await createKeyring({
+      legacy: options.legacy ?? false,
+      jwtSecret,
+      ...(dataDir ? { file: path.join(dataDir, 'keys.json') } : {}),
+    });
+    // The platform services (auth, storage, realtime, pg_net's sender) connect as the platform
+    // superuser; what they do for a caller runs under the caller's role (ctx.asRole).
+    const sql = postgres(pg.adminUrl, { max: 12, onnotice: () => {} });
     closers.push(() => sql.end({ timeout: 2 }));
     const filesDir = dataDir ? path.join(dataDir, 'storage') : path.join(pg.dataDir, 'storage-files');
     mkdirSync(filesDir, { recursive: true });
@@ -92,14 +111,20 @@ export async function startStack(options = {}) {
     const ctx = {
       url: '',
       jwtSecret,
-      anonKey: await apiKey(jwtSecret, 'anon'),
-      serviceRoleKey: await apiKey(jwtSecret, 'service_role'),
+      anonKey: keys.anonKey,
+      serviceRoleKey: keys.serviceRoleKey,
+      publishableKey: keys.publishableKey,
+      secretKey: keys.secretKey,
+      jwks: keys.jwks,
+      keys,
+      // The shared secret the storage Database Webhook sends (from Vault) and processing-webhook expects.
+      functionsEnv: { WEBHOOK_SHARED_SECRET: webhookSharedSecret, ...options.functionsEnv },
       jwtExpiry: options.jwtExpiry ?? 3600,
       webhookSecret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
       dbUrl: pg.url,
       sql,
       dataDir: filesDir,
-      verifyJwt: (token) => verifyJwt(token, jwtSecret),
+      verifyJwt: keys.verifyJwt,
       asRole: (claims, fn) =>
         /** @type {Promise<any>} */ (sql.begin(async (tx) => {
           await tx`select set_config('role', ${String(claims.role ?? 'anon')}, true),
@@ -142,25 +167,17 @@ export async function startStack(options = {}) {
     }
     for (const s of services) if (s.close) closers.push(s.close);
 
-    // Abandoned uploads (migration 017): what pg_cron does on hosted Supabase, on a timer here.
-    // Closers run in reverse, so the timer stops before the pool ends.
-    const sweepIntervalMs = options.sweepIntervalMs ?? 60_000;
-    if (sweepIntervalMs > 0) {
-      let sweeping = false;
-      const timer = setInterval(() => {
-        if (sweeping || stopped) return;
-        sweeping = true;
-        sql`select public.sweep_abandoned_uploads() as swept`
-          .then(([row]) => {
-            if (row?.swept) ctx.log(`stack: swept ${row.swept} abandoned upload(s)`);
-          })
-          .catch((error) => ctx.log('stack: sweep_abandoned_uploads failed', { error: String(error) }))
-          .finally(() => {
-            sweeping = false;
-          });
-      }, sweepIntervalMs);
-      timer.unref();
-      closers.push(() => clearInterval(timer));
+    // pg_net's worker: Database Webhooks (the storage.objects trigger) are delivered by it. The
+    // schedules (sweep, retention, reconciliation) are run by the real pg_cron in Postgres.
+    const { createPgNetWorker } = await import('./pg-net.mjs');
+    const pgNet = await createPgNetWorker(ctx);
+    closers.push(() => pgNet.close());
+    // What a project owner puts in Vault once (migration storage_object_events): where the
+    // storage event goes and the secret it carries. Updated on every start (the URL's port changes).
+    for (const [name, value] of [['processing_webhook_url', ctx.webhookUrl], ['processing_webhook_secret', webhookSharedSecret]]) {
+      const [existing] = await sql`select id from vault.secrets where name = ${name}`;
+      if (existing) await sql`select vault.update_secret(${existing.id}, ${value})`;
+      else await sql`select vault.create_secret(${value}, ${name})`;
     }
 
     server.on('request', (req, res) => {
@@ -180,6 +197,8 @@ export async function startStack(options = {}) {
         return;
       }
       Promise.resolve()
+        // The gateway's key handling (sb_ keys → a JWT of their role); functions check their own.
+        .then(() => (service.prefix === '/functions/v1' ? undefined : applyApiKey(req, keys)))
         .then(() => service.handle(req, res, url))
         .catch((error) => {
           if (error instanceof HttpError) {
@@ -201,11 +220,31 @@ export async function startStack(options = {}) {
       url: ctx.url,
       anonKey: ctx.anonKey,
       serviceRoleKey: ctx.serviceRoleKey,
+      publishableKey: ctx.publishableKey,
+      secretKey: ctx.secretKey,
+      jwks: ctx.jwks,
+      legacy: keys.legacy,
       dbUrl: pg.url,
       storageDir: ctx.dataDir,
       jwtSecret,
       webhookSecret: ctx.webhookSecret,
+      webhookSharedSecret,
       processor,
+      /** Resolves once every request pg_net has queued has been sent and answered (or timed out). */
+      eventsIdle: () => pgNet.idle(),
+      /**
+       * Run a pg_cron job now, as pg_cron runs it: its command, as the role that scheduled it.
+       * (pg_cron here is the real one, but at most once a minute; tests do not wait for that.)
+       * @param {string} name
+       */
+      runCronJob: async (/** @type {string} */ name) => {
+        const [job] = await sql`select command, username from cron.job where jobname = ${name}`;
+        if (!job) throw new Error(`no pg_cron job named ${name}`);
+        return await sql.begin(async (tx) => {
+          await tx`select set_config('role', ${job.username}, true)`;
+          return await tx.unsafe(job.command);
+        });
+      },
       sql,
       stop,
     };

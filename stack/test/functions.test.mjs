@@ -56,8 +56,13 @@ test('the gateway enforces verify_jwt: no token or a forged one never reaches th
     method: 'POST', body: '{}', headers: { 'content-type': 'application/json', authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.x' },
   });
   assert.equal(forged.status, 401);
-  const anon = await client(stack).functions.invoke('upload-handler', { body: body() });
-  assert.equal(anon.error?.context.status, 401, 'the anon key passes the gateway but the function wants a user');
+  // supabase-js without a session sends the publishable key as bearer: not a JWT, so the gateway
+  // refuses it (hosted: "the check does not accept an API key").
+  const publishable = await client(stack).functions.invoke('upload-handler', { body: body() });
+  assert.equal(publishable.error?.context.status, 401);
+  assert.equal((await errorBody(publishable.error)).message, 'Invalid JWT');
+  const anon = await client({ url: stack.url, anonKey: stack.anonKey }).functions.invoke('upload-handler', { body: body() });
+  assert.equal(anon.error?.context.status, 401, 'the legacy anon key passes the gateway but the function wants a user');
   assert.equal((await errorBody(anon.error)).error.code, 'auth_missing');
   const preflight = await fetch(`${stack.url}/functions/v1/upload-handler`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST' } });
   assert.equal(preflight.status, 204);

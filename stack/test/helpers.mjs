@@ -25,12 +25,13 @@ export async function disconnectClients() {
 }
 
 /**
- * A supabase-js client of the stack, as an app would make it.
- * @param {{ url: string, anonKey: string }} stack
+ * A supabase-js client of the stack, as an app made today would make it: with the publishable
+ * key (the legacy anon key when given only that — legacy-profile tests, or any other key).
+ * @param {{ url: string, anonKey: string, publishableKey?: string }} stack
  * @param {Parameters<typeof createClient>[2]} [options]
  */
 export function client(stack, options = {}) {
-  const c = createClient(stack.url, stack.anonKey, {
+  const c = createClient(stack.url, stack.publishableKey ?? stack.anonKey, {
     ...options,
     auth: { persistSession: false, autoRefreshToken: false, ...options.auth },
     realtime: { transport: /** @type {any} */ (WebSocket), ...options.realtime },
@@ -40,7 +41,7 @@ export function client(stack, options = {}) {
 }
 
 /** Sign up a fresh user and return the signed-in client with its session. */
-export async function signedInClient(/** @type {{ url: string, anonKey: string }} */ stack) {
+export async function signedInClient(/** @type {{ url: string, anonKey: string, publishableKey?: string }} */ stack) {
   const c = client(stack);
   const email = `user-${crypto.randomUUID()}@example.com`;
   const { data, error } = await c.auth.signUp({ email, password: 'correct horse battery' });
