@@ -3,7 +3,8 @@
 // `deno test` over supabase/functions with TEST_DB_URL pointing at it THROUGH a transaction-mode
 // pooler (pgbouncer, as Supavisor on port 6543 on hosted Supabase), so everything the functions
 // do with the database is proven to work there. Extra arguments go to deno test (e.g. a file, or
-// --filter); `--direct` connects straight to Postgres instead.
+// --filter); `--direct` connects straight to Postgres instead; `--legacy` builds the database of
+// an older project (default grants on).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startPostgres } from './lib/pg.mjs';
@@ -11,13 +12,14 @@ import { startPgbouncer } from './lib/pgbouncer.mjs';
 import { applyAll, root } from './lib/migrate.mjs';
 
 const direct = process.argv.includes('--direct');
-const args = process.argv.slice(2).filter((a) => a !== '--direct');
+const legacy = process.argv.includes('--legacy');
+const args = process.argv.slice(2).filter((a) => a !== '--direct' && a !== '--legacy');
 const pg = await startPostgres();
 let status = 1;
 /** @type {Awaited<ReturnType<typeof startPgbouncer>> | undefined} */
 let pooler;
 try {
-  await applyAll(pg);
+  await applyAll(pg, { legacy });
   pooler = direct ? undefined : await startPgbouncer(pg);
   console.log(`deno suite: the functions' database is ${pooler ? `pgbouncer (transaction mode) on port ${pooler.port}` : 'Postgres, directly'}`);
   // The entry points are not imported by the tests: type-check them (and the stack's router) too.
