@@ -21,8 +21,14 @@ export async function verifyJwt(token, secret) {
 export function createVerifier({ jwks, jwtSecret }) {
   const local = createLocalJWKSet(jwks);
   return async (token) => {
-    // Throws ERR_JWS_INVALID / ERR_JWT_INVALID for something that is not a JWT.
-    const { alg } = decodeProtectedHeader(token);
+    let alg;
+    try {
+      ({ alg } = decodeProtectedHeader(token));
+    } catch {
+      // Not a JWT: let jwtVerify say so in its words ("Invalid Compact JWS"), which Storage and
+      // Realtime pass on to clients.
+      return await verifyJwt(token, jwtSecret);
+    }
     if (alg === 'HS256') return await verifyJwt(token, jwtSecret);
     const { payload } = await jwtVerify(token, local, { algorithms: ['ES256', 'RS256'] });
     return payload;

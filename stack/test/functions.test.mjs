@@ -56,11 +56,12 @@ test('the gateway enforces verify_jwt: no token or a forged one never reaches th
     method: 'POST', body: '{}', headers: { 'content-type': 'application/json', authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.x' },
   });
   assert.equal(forged.status, 401);
-  // supabase-js without a session sends the publishable key as bearer: not a JWT, so the gateway
-  // refuses it (hosted: "the check does not accept an API key").
+  // supabase-js 2.119 without a session sends only `apikey: sb_publishable_…` to functions (an sb_
+  // key is never a bearer); verify_jwt wants a JWT, so the gateway refuses (keys.test.mjs: the
+  // key as bearer is refused too — hosted's "the check does not accept an API key").
   const publishable = await client(stack).functions.invoke('upload-handler', { body: body() });
   assert.equal(publishable.error?.context.status, 401);
-  assert.equal((await errorBody(publishable.error)).message, 'Invalid JWT');
+  assert.equal((await errorBody(publishable.error)).message, 'Missing authorization header');
   const anon = await client({ url: stack.url, anonKey: stack.anonKey }).functions.invoke('upload-handler', { body: body() });
   assert.equal(anon.error?.context.status, 401, 'the legacy anon key passes the gateway but the function wants a user');
   assert.equal((await errorBody(anon.error)).error.code, 'auth_missing');
