@@ -112,6 +112,30 @@ const uploadToken = (/** @type {string} */ name, expiresIn = 600, secret = stack
   signJwt({ owner: A.id, url: `documents/${name}`, upsert: false, scope: 'upload' }, secret, expiresIn);
 
 const sto = (/** @type {string} */ p, /** @type {RequestInit} */ init = {}) => fetch(`${stack.url}/storage/v1${p}`, init);
+
+/**
+ * Sign a key as A (Storage signs any name RLS lets through, as hosted does), then PUT a small
+ * body with the token, the path exactly as Storage returned it: the upload is where a bad key is
+ * refused. @param {string} rawSignPath
+ */
+async function signThenPut(rawSignPath) {
+  const signed = await rawRequest('POST', rawSignPath, { authorization: `Bearer ${A.jwt}` });
+  if (signed.status !== 200) return signed;
+  const { url } = /** @type {{ url: string }} */ (await signed.json());
+  const { hostname, port } = new URL(stack.url);
+  return await new Promise((resolve, reject) => {
+    // Storage returns the key as it is; a client percent-encodes what a request line cannot carry.
+    const path = `/storage/v1${url}`.replace(/[^\x21-\x7e]/gu, (c) => encodeURIComponent(c));
+    const req = http.request({ hostname, port, path, method: 'PUT', headers: { 'content-type': 'application/pdf' } }, (res) => {
+      /** @type {Buffer[]} */
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0 })));
+    });
+    req.on('error', reject);
+    req.end('%PDF-1.4 x');
+  });
+}
 const tusMeta = (/** @type {Record<string, string>} */ m) => Object.entries(m).map(([k, v]) => `${k} ${Buffer.from(v).toString('base64')}`).join(',');
 const tusHeaders = (/** @type {string} */ name, length = '100') => ({
   'tus-resumable': '1.0.0', 'upload-length': length,
@@ -267,13 +291,13 @@ const cases = [
   { name: 'webhook GET (method not allowed)', send: () => fetch(`${stack.url}/functions/v1/processing-webhook`), status: 405, kind: 'fn', code: 'method_not_allowed' },
   // --- Storage: signed upload URLs
   { name: "storage sign into another user's folder", send: () => sto(`/object/upload/sign/documents/${B.id}/${randomUUID()}/x.pdf`, { method: 'POST', headers: { authorization: `Bearer ${A.jwt}` } }), status: 400, kind: 'storage', code: '403 Unauthorized' },
-  { name: 'storage sign with ../ traversal', send: () => rawRequest('POST', `/storage/v1/object/upload/sign/documents/${A.id}/../${B.id}/x.pdf`, { authorization: `Bearer ${A.jwt}` }), status: 400, kind: 'storage', code: '400 InvalidKey' },
-  { name: 'storage sign an absolute path', send: () => rawRequest('POST', `/storage/v1/object/upload/sign/documents/%2F${A.id}/x.pdf`, { authorization: `Bearer ${A.jwt}` }), status: 400, kind: 'storage', code: '400 InvalidKey' },
+  { name: 'storage upload (signed as hosted signs it) with ../ traversal', send: () => signThenPut(`/storage/v1/object/upload/sign/documents/${A.id}/../${B.id}/x.pdf`), status: 400, kind: 'storage', code: '400 InvalidKey' },
+  { name: 'storage sign an absolute path (outside the user\'s folder: RLS refuses)', send: () => signThenPut(`/storage/v1/object/upload/sign/documents/%2F${A.id}/x.pdf`), status: 400, kind: 'storage', code: '403 Unauthorized' },
   { name: 'storage sign with control characters', send: () => rawRequest('POST', `/storage/v1/object/upload/sign/documents/${A.id}/a%07%00b.pdf`, { authorization: `Bearer ${A.jwt}` }), status: 400, kind: 'storage', code: '400 InvalidKey' },
-  { name: 'storage sign with an RTL override in the key', send: () => rawRequest('POST', `/storage/v1/object/upload/sign/documents/${A.id}/%E2%80%AEfdp.exe`, { authorization: `Bearer ${A.jwt}` }), status: 400, kind: 'storage', code: '400 InvalidKey' },
+  { name: 'storage upload (signed as hosted signs it) with an RTL override in the key', send: () => signThenPut(`/storage/v1/object/upload/sign/documents/${A.id}/%E2%80%AEfdp.exe`), status: 400, kind: 'storage', code: '400 InvalidKey' },
   { name: 'storage sign with an expired JWT', send: async () => sto(`/object/upload/sign/documents/${A.id}/x.pdf`, { method: 'POST', headers: { authorization: `Bearer ${await userJwt(A.id, -60)}` } }), status: 400, kind: 'storage', code: '403 Unauthorized' },
-  { name: 'storage sign a non-ASCII (unicode) key', send: () => rawRequest('POST', `/storage/v1/object/upload/sign/documents/${A.id}/caf%C3%A9.pdf`, { authorization: `Bearer ${A.jwt}` }), status: 400, kind: 'storage', code: '400 InvalidKey' },
-  { name: 'storage sign in an unknown bucket', send: () => sto(`/object/upload/sign/nope/${A.id}/x.pdf`, { method: 'POST', headers: { authorization: `Bearer ${A.jwt}` } }), status: 400, kind: 'storage', code: '404 Bucket not found' },
+  { name: 'storage upload (signed as hosted signs it) a non-ASCII (unicode) key', send: () => signThenPut(`/storage/v1/object/upload/sign/documents/${A.id}/caf%C3%A9.pdf`), status: 400, kind: 'storage', code: '400 InvalidKey' },
+  { name: 'storage sign in an unknown bucket (RLS refuses, as hosted)', send: () => sto(`/object/upload/sign/nope/${A.id}/x.pdf`, { method: 'POST', headers: { authorization: `Bearer ${A.jwt}` } }), status: 400, kind: 'storage', code: '403 Unauthorized' },
   { name: 'storage sign without a token', send: () => sto(`/object/upload/sign/documents/${A.id}/x.pdf`, { method: 'POST' }), status: 400, kind: 'storage', code: '403 Unauthorized' },
   // --- Storage: uploads to signed URLs
   { name: 'storage PUT with a forged token', send: async () => { const n = freshName(); return sto(`/object/upload/sign/documents/${n}?token=${await uploadToken(n, 600, OTHER_SECRET)}`, { method: 'PUT', headers: { 'content-type': 'application/pdf' }, body: '%PDF-1.7' }); }, status: 400, kind: 'storage', code: '400 InvalidJWT' },

@@ -52,6 +52,8 @@ before(async () => {
     );
     alter table public.rt_items enable row level security;
     create policy "own items" on public.rt_items for select to authenticated using (user_id = (select auth.uid()));
+    -- No default grants on a project created today: subscribers need SELECT, as on hosted.
+    grant select on public.rt_items to authenticated, service_role;
     alter table public.rt_items replica identity full;
     alter publication supabase_realtime add table public.rt_items;
   `);

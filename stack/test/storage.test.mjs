@@ -56,7 +56,7 @@ before(async () => {
   chmodSync(dataDir, 0o755); // Postgres runs as its own user when we are root and must reach <dataDir>/db
   stack = await startTestStack({
     processor: false,
-    webhookUrl: receiverUrl,
+    webhookUrl: `${receiverUrl}?source=storage`,
     dataDir,
     log: (line) => {
       logs.push(line);
