@@ -82,6 +82,7 @@ export async function createFunctionsService(ctx) {
     parseToml(readFileSync(path.join(root, 'supabase/config.toml'), 'utf8'))
   );
   const verifyJwt = new Map(Object.entries(config.functions ?? {}).map(([name, c]) => [name, c.verify_jwt !== false]));
+  for (const [name, on] of Object.entries(ctx.functionsVerifyJwt ?? {})) verifyJwt.set(name, on);
 
   const child = spawn(path.join(root, 'scripts/deno'), [
     'run', '--allow-all', '--config', 'supabase/functions/deno.json', 'stack/functions-main.ts',
@@ -134,6 +135,10 @@ export async function createFunctionsService(ctx) {
         }
         if (!ok) {
           req.resume();
+          // Hosted's verify_jwt refusal carries no CORS headers (supabase/edge-runtime#213): a
+          // browser cannot read it. The same here, so nothing works locally that breaks there
+          // (our functions run with verify_jwt = false and answer 401 with CORS themselves).
+          for (const header of res.getHeaderNames()) if (header.startsWith('access-control-')) res.removeHeader(header);
           sendJson(res, 401, { code: 401, message: token ? 'Invalid JWT' : 'Missing authorization header' });
           return;
         }

@@ -25,6 +25,7 @@ export const DEFAULT_WEBHOOK_SHARED_SECRET = 'v2-uploader-local-storage-webhook-
  * @property {string} [jwtSecret]   the legacy HS256 secret (legacy keys; access tokens when `legacy`)
  * @property {boolean} [legacy]     a project from before JWT signing keys: HS256 access tokens, empty JWKS
  * @property {Record<string, string>} [functionsEnv]  extra environment for the functions (tests)
+ * @property {Record<string, boolean>} [functionsVerifyJwt]  verify_jwt per function over supabase/config.toml's (tests)
  * @property {string} [webhookSecret]
  * @property {Partial<import('./processor.mjs').ProcessorSettings> | false} [processor]  demo processor settings, or false
  * @property {(line: string) => void} [log]
@@ -45,6 +46,7 @@ export const DEFAULT_WEBHOOK_SHARED_SECRET = 'v2-uploader-local-storage-webhook-
  * @property {{ keys: import('jose').JWK[] }} jwks  public signing keys (empty when legacy)
  * @property {import('./keys.mjs').Keyring} keys
  * @property {Record<string, string>} functionsEnv
+ * @property {Record<string, boolean>} [functionsVerifyJwt]
  * @property {number} jwtExpiry
  * @property {string} webhookSecret
  * @property {string} dbUrl
@@ -119,6 +121,7 @@ export async function startStack(options = {}) {
       keys,
       // The shared secret the storage Database Webhook sends (from Vault) and processing-webhook expects.
       functionsEnv: { WEBHOOK_SHARED_SECRET: webhookSharedSecret, ...options.functionsEnv },
+      ...(options.functionsVerifyJwt ? { functionsVerifyJwt: options.functionsVerifyJwt } : {}),
       jwtExpiry: options.jwtExpiry ?? 3600,
       webhookSecret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
       dbUrl: pg.url,

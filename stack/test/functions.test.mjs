@@ -49,23 +49,26 @@ test('processing-webhook: reachable without a JWT (verify_jwt = false) and refus
   assert.match((await errorBody(res.error)).error.code, /^signature_/);
 });
 
-test('the gateway enforces verify_jwt: no token or a forged one never reaches the function', async () => {
-  const none = await fetch(`${stack.url}/functions/v1/upload-handler`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+test('verify_jwt is off (config.toml): the functions refuse a missing, forged or key-only caller themselves, with CORS', async () => {
+  const origin = { origin: 'http://127.0.0.1:5173' };
+  const none = await fetch(`${stack.url}/functions/v1/upload-handler`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', ...origin } });
   assert.equal(none.status, 401);
+  assert.equal((await none.json()).error.code, 'auth_missing');
+  assert.ok(none.headers.get('access-control-allow-origin'), 'a browser can read the refusal (hosted\'s gateway 401 has no CORS)');
   const forged = await fetch(`${stack.url}/functions/v1/upload-handler`, {
-    method: 'POST', body: '{}', headers: { 'content-type': 'application/json', authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.x' },
+    method: 'POST', body: '{}', headers: { 'content-type': 'application/json', authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.x', ...origin },
   });
   assert.equal(forged.status, 401);
-  // supabase-js 2.119 without a session sends only `apikey: sb_publishable_…` to functions (an sb_
-  // key is never a bearer); verify_jwt wants a JWT, so the gateway refuses (keys.test.mjs: the
-  // key as bearer is refused too — hosted's "the check does not accept an API key").
+  assert.match((await forged.json()).error.code, /^auth_(invalid|malformed)$/);
+  assert.ok(forged.headers.get('access-control-allow-origin'));
+  // supabase-js 2.119 without a session sends only `apikey: sb_publishable_…`: no user, 401.
   const publishable = await client(stack).functions.invoke('upload-handler', { body: body() });
   assert.equal(publishable.error?.context.status, 401);
-  assert.equal((await errorBody(publishable.error)).message, 'Missing authorization header');
+  assert.equal((await errorBody(publishable.error)).error.code, 'auth_missing');
   const anon = await client({ url: stack.url, anonKey: stack.anonKey }).functions.invoke('upload-handler', { body: body() });
-  assert.equal(anon.error?.context.status, 401, 'the legacy anon key passes the gateway but the function wants a user');
+  assert.equal(anon.error?.context.status, 401, 'the legacy anon key is not a user either');
   assert.equal((await errorBody(anon.error)).error.code, 'auth_missing');
-  const preflight = await fetch(`${stack.url}/functions/v1/upload-handler`, { method: 'OPTIONS', headers: { origin: 'http://127.0.0.1:5173', 'access-control-request-method': 'POST' } });
+  const preflight = await fetch(`${stack.url}/functions/v1/upload-handler`, { method: 'OPTIONS', headers: { ...origin, 'access-control-request-method': 'POST' } });
   assert.equal(preflight.status, 204);
 });
 

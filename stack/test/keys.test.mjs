@@ -104,29 +104,35 @@ test('the secret key acts as service_role (Storage, a function, the processor); 
   const auth = await fetch(`${stack.url}/auth/v1/settings`, { headers: { apikey: 'sb_publishable_not-this-projects' } });
   assert.equal(auth.status, 401);
   assert.equal(await socketStatus(`vsn=2.0.0&apikey=${wrong}`), 403);
-  // processing-webhook has verify_jwt = false, so the function itself refuses the wrong key …
-  // and progress-tracker (verify_jwt = true) is refused at the gateway: an API key is not a JWT.
+  // The functions (verify_jwt = false) refuse a wrong key themselves: an API key is not a session.
   const fn = await fetch(`${stack.url}/functions/v1/progress-tracker?documentId=${crypto.randomUUID()}`, { headers: { apikey: wrong, authorization: `Bearer ${wrong}` } });
   assert.equal(fn.status, 401);
 });
 
-test('the functions gateway: ES256 sessions pass, a foreign ES256 key and sb_ keys do not; its 401 carries CORS', async () => {
-  const { session } = await signedInClient(stack);
-  const ok = await fetch(`${stack.url}/functions/v1/upload-handler`, {
-    method: 'POST', headers: { authorization: `Bearer ${session.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify(uploadBody()),
-  });
-  assert.equal(ok.status, 201);
-  const { privateKey } = await generateKeyPair('ES256');
-  const { kid } = decodeProtectedHeader(session.access_token);
-  const foreign = await new SignJWT({ sub: crypto.randomUUID(), role: 'authenticated' })
-    .setProtectedHeader({ alg: 'ES256', kid: kid ?? 'x' }).setExpirationTime('10m').sign(privateKey);
-  for (const token of [foreign, stack.publishableKey]) {
-    const res = await fetch(`${stack.url}/functions/v1/upload-handler`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, apikey: stack.publishableKey, origin: 'http://127.0.0.1:5173' }, body: '{}',
+test('the functions gateway with verify_jwt on: ES256 sessions pass, a foreign ES256 key and sb_ keys do not; its 401 has no CORS, as hosted', async () => {
+  // Our config.toml turns verify_jwt off; a project that turns it on gets the gateway's check.
+  const gated = await startTestStack({ processor: false, functionsVerifyJwt: { 'upload-handler': true } });
+  try {
+    const { session } = await signedInClient(gated);
+    const ok = await fetch(`${gated.url}/functions/v1/upload-handler`, {
+      method: 'POST', headers: { authorization: `Bearer ${session.access_token}`, 'content-type': 'application/json' }, body: JSON.stringify(uploadBody()),
     });
-    assert.equal(res.status, 401);
-    assert.equal((await res.json()).message, 'Invalid JWT');
-    assert.equal(res.headers.get('access-control-allow-origin'), '*', 'a browser can read the refusal');
+    assert.equal(ok.status, 201);
+    const { privateKey } = await generateKeyPair('ES256');
+    const { kid } = decodeProtectedHeader(session.access_token);
+    const foreign = await new SignJWT({ sub: crypto.randomUUID(), role: 'authenticated' })
+      .setProtectedHeader({ alg: 'ES256', kid: kid ?? 'x' }).setExpirationTime('10m').sign(privateKey);
+    for (const token of [foreign, gated.publishableKey]) {
+      const res = await fetch(`${gated.url}/functions/v1/upload-handler`, {
+        method: 'POST', headers: { authorization: `Bearer ${token}`, apikey: gated.publishableKey, origin: 'http://127.0.0.1:5173' }, body: '{}',
+      });
+      assert.equal(res.status, 401);
+      assert.equal((await res.json()).message, 'Invalid JWT');
+      assert.equal(res.headers.get('access-control-allow-origin'), null, 'hosted\'s refusal carries no CORS (edge-runtime#213)');
+    }
+  } finally {
+    await disconnectClients();
+    await gated.stop();
   }
 });
 
