@@ -11,6 +11,8 @@
 //   storybook  builds Storybook, opens every story in Chromium: no console errors, axe-clean
 //   size     min+gz of the core, element and React entries against bench/size-budget.json
 //            (after packages: it bundles dist/)
+//   db-legacy, deno-legacy, stack-legacy  the same against an older Supabase project (default
+//            grants on, HS256 keys): the database, the functions and the stack's end-to-end files
 // `node scripts/test-all.mjs db browser` runs a subset. Exit code 0 only when all pass.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -62,6 +64,21 @@ const suites = {
   stack: {
     // The local stack end to end through the real supabase-js and tus-js-client clients.
     cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap', 'stack/test/'],
+    count: tapCounts,
+  },
+  'db-legacy': {
+    cmd: ['node', 'scripts/test-db.mjs', '--legacy'],
+    count: (out) => suites.db.count(out),
+  },
+  'deno-legacy': {
+    cmd: ['node', 'scripts/test-functions.mjs', '--legacy'],
+    count: (out) => suites.deno.count(out),
+  },
+  'stack-legacy': {
+    // The files that cross every layer (grants, functions, pipeline, RLS matrix, keys, sweep).
+    cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap',
+      ...['hosted-database', 'functions', 'pipeline', 'rls-matrix', 'sweep', 'auth', 'bad-input'].map((f) => `stack/test/${f}.test.mjs`)],
+    env: { V2_STACK_PROFILE: 'legacy' },
     count: tapCounts,
   },
   deno: {

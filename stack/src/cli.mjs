@@ -15,7 +15,6 @@ const { values } = parseArgs({
     port: { type: 'string', default: process.env.STACK_PORT ?? '54321' },
     'jwt-expiry': { type: 'string', default: process.env.STACK_JWT_EXPIRY ?? '3600' },
     'no-processor': { type: 'boolean', default: false },
-    'sweep-interval': { type: 'string', default: process.env.STACK_SWEEP_INTERVAL ?? '60' },
     quiet: { type: 'boolean', default: false },
     // A project from before JWT signing keys: HS256 access tokens, empty JWKS.
     legacy: { type: 'boolean', default: process.env.STACK_LEGACY === '1' },
@@ -31,7 +30,6 @@ const stack = await startStack({
   legacy: values.legacy,
   jwtExpiry: Number(values['jwt-expiry']),
   processor: values['no-processor'] ? false : {},
-  sweepIntervalMs: Number(values['sweep-interval']) * 1000,
   log: values.quiet ? () => {} : (line) => console.log(line),
 });
 

@@ -9,6 +9,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { psql, registerCleanup, startPostgres } from '../../scripts/lib/pg.mjs';
 import { applyAll, root } from '../../scripts/lib/migrate.mjs';
+import { startPgbouncer } from '../../scripts/lib/pgbouncer.mjs';
 import { CORS_HEADERS, HttpError, sendJson } from './http.mjs';
 import { applyApiKey, createKeyring, DEFAULT_JWT_SECRET, DEFAULT_WEBHOOK_SECRET } from './keys.mjs';
 
@@ -26,6 +27,8 @@ export const DEFAULT_WEBHOOK_SHARED_SECRET = 'v2-uploader-local-storage-webhook-
  * @property {boolean} [legacy]     a project from before JWT signing keys: HS256 access tokens, empty JWKS
  * @property {Record<string, string>} [functionsEnv]  extra environment for the functions (tests)
  * @property {Record<string, boolean>} [functionsVerifyJwt]  verify_jwt per function over supabase/config.toml's (tests)
+ * @property {boolean} [pooler]     put a transaction-mode pooler (pgbouncer) between the functions and
+ *   the database, as Supavisor on hosted (default true)
  * @property {string} [webhookSecret]
  * @property {Partial<import('./processor.mjs').ProcessorSettings> | false} [processor]  demo processor settings, or false
  * @property {(line: string) => void} [log]
@@ -91,6 +94,11 @@ export async function startStack(options = {}) {
   registerCleanup(stop);
   try {
     await applyAll(pg, { seed: options.seed ?? true, legacy: options.legacy ?? false });
+    // Supavisor's transaction mode (port 6543 on hosted) in front of the database; the functions
+    // use it through DB_URL, as the deploy guide tells a project to (SUPABASE_DB_URL stays the
+    // direct connection, as hosted gives it).
+    const pooler = options.pooler === false ? undefined : await startPgbouncer(pg);
+    if (pooler) closers.push(() => pooler.stop());
     // The stack's own Realtime plumbing is platform code: it runs as the platform superuser.
     psql(pg.adminUrl, { file: path.join(root, 'stack/realtime.sql') });
 
@@ -120,7 +128,11 @@ export async function startStack(options = {}) {
       jwks: keys.jwks,
       keys,
       // The shared secret the storage Database Webhook sends (from Vault) and processing-webhook expects.
-      functionsEnv: { WEBHOOK_SHARED_SECRET: webhookSharedSecret, ...options.functionsEnv },
+      functionsEnv: {
+        WEBHOOK_SHARED_SECRET: webhookSharedSecret,
+        ...(pooler ? { DB_URL: pooler.url } : {}),
+        ...options.functionsEnv,
+      },
       ...(options.functionsVerifyJwt ? { functionsVerifyJwt: options.functionsVerifyJwt } : {}),
       jwtExpiry: options.jwtExpiry ?? 3600,
       webhookSecret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
@@ -228,6 +240,8 @@ export async function startStack(options = {}) {
       jwks: ctx.jwks,
       legacy: keys.legacy,
       dbUrl: pg.url,
+      /** The transaction-mode pooler the functions use (DB_URL), when on. */
+      pooler,
       storageDir: ctx.dataDir,
       jwtSecret,
       webhookSecret: ctx.webhookSecret,

@@ -163,8 +163,8 @@ async function dbFingerprint() {
  * @property {string} name
  * @property {() => Promise<Response>} send
  * @property {number} status           HTTP status
- * @property {'fn' | 'gateway' | 'storage' | 'tus'} kind  where the code is: the function's error.code; the gateway's
- *   `code` (verify_jwt refusals never reach the function); Storage REST's `<statusCode> <error>`
+ * @property {'fn' | 'storage' | 'tus'} kind  where the code is: the function's error.code (the functions
+ *   run with verify_jwt = false and refuse bad tokens themselves); Storage REST's `<statusCode> <error>`
  *   (HTTP is 400 for every client error there); TUS's plain-text body (real HTTP status)
  * @property {string | RegExp} code
  */
@@ -175,12 +175,12 @@ const post = (/** @type {unknown} */ body) => () => fn('POST', 'upload-handler',
 /** @type {Case[]} */
 const cases = [
   // --- upload-handler POST: auth
-  { name: 'upload-handler POST without a token', send: () => fn('POST', 'upload-handler', null, json()), status: 401, kind: 'gateway', code: '401' },
-  { name: 'upload-handler POST with a forged JWT', send: async () => fn('POST', 'upload-handler', await userJwt(A.id, 3600, OTHER_SECRET), json()), status: 401, kind: 'gateway', code: '401' },
-  { name: 'upload-handler POST with an expired JWT', send: async () => fn('POST', 'upload-handler', await userJwt(A.id, -60), json()), status: 401, kind: 'gateway', code: '401' },
-  { name: 'upload-handler POST with a malformed JWT', send: () => fn('POST', 'upload-handler', 'not-a-jwt', json()), status: 401, kind: 'gateway', code: '401' },
+  { name: 'upload-handler POST without a token', send: () => fn('POST', 'upload-handler', null, json()), status: 401, kind: 'fn', code: 'auth_missing' },
+  { name: 'upload-handler POST with a forged JWT', send: async () => fn('POST', 'upload-handler', await userJwt(A.id, 3600, OTHER_SECRET), json()), status: 401, kind: 'fn', code: 'auth_invalid' },
+  { name: 'upload-handler POST with an expired JWT', send: async () => fn('POST', 'upload-handler', await userJwt(A.id, -60), json()), status: 401, kind: 'fn', code: 'auth_expired' },
+  { name: 'upload-handler POST with a malformed JWT', send: () => fn('POST', 'upload-handler', 'not-a-jwt', json()), status: 401, kind: 'fn', code: 'auth_malformed' },
   { name: 'upload-handler POST with only the anon key', send: () => fn('POST', 'upload-handler', stack.anonKey, json()), status: 401, kind: 'fn', code: 'auth_missing' },
-  { name: 'upload-handler POST with an alg=none JWT', send: () => fn('POST', 'upload-handler', `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'authenticated', exp: 9999999999 })).toString('base64url')}.`, json()), status: 401, kind: 'gateway', code: '401' },
+  { name: 'upload-handler POST with an alg=none JWT', send: () => fn('POST', 'upload-handler', `${Buffer.from('{"alg":"none","typ":"JWT"}').toString('base64url')}.${Buffer.from(JSON.stringify({ sub: 'x', role: 'authenticated', exp: 9999999999 })).toString('base64url')}.`, json()), status: 401, kind: 'fn', code: 'auth_invalid' },
   { name: 'upload-handler POST as a user that no longer exists', send: async () => fn('POST', 'upload-handler', await userJwt(randomUUID()), json()), status: 401, kind: 'fn', code: 'auth_invalid' },
   { name: 'upload-handler POST with a non-UUID sub (valid signature)', send: async () => fn('POST', 'upload-handler', await userJwt("1' or '1'='1"), json()), status: 401, kind: 'fn', code: 'auth_invalid' },
   { name: 'upload-handler POST with a JWT without exp (valid signature)', send: async () => fn('POST', 'upload-handler', await new SignJWT({ sub: A.id, role: 'authenticated', aud: 'authenticated' }).setProtectedHeader({ alg: 'HS256' }).sign(new TextEncoder().encode(stack.jwtSecret)), json()), status: 401, kind: 'fn', code: 'auth_invalid' },
@@ -237,7 +237,7 @@ const cases = [
   { name: 'upload-handler DELETE without documentId', send: () => fn('DELETE', 'upload-handler', A.jwt), status: 400, kind: 'fn', code: 'invalid_request' },
   { name: 'upload-handler PATCH (method not allowed)', send: () => fn('PATCH', 'upload-handler', A.jwt, {}), status: 405, kind: 'fn', code: 'method_not_allowed' },
   // --- progress-tracker
-  { name: 'progress-tracker GET without a token', send: () => fn('GET', `progress-tracker?documentId=${docA.id}`, null), status: 401, kind: 'gateway', code: '401' },
+  { name: 'progress-tracker GET without a token', send: () => fn('GET', `progress-tracker?documentId=${docA.id}`, null), status: 401, kind: 'fn', code: 'auth_missing' },
   { name: "progress-tracker GET another user's document", send: () => fn('GET', `progress-tracker?documentId=${docA.id}`, B.jwt), status: 404, kind: 'fn', code: 'document_not_found' },
   { name: 'progress-tracker GET without documentId', send: () => fn('GET', 'progress-tracker', A.jwt), status: 400, kind: 'fn', code: 'invalid_request' },
   { name: "progress-tracker POST on another user's document", send: () => fn('POST', 'progress-tracker', B.jwt, { documentId: docA.id, stage: 'processing', progress: 10 }), status: 404, kind: 'fn', code: 'document_not_found' },
@@ -250,7 +250,7 @@ const cases = [
   { name: "progress-tracker DELETE another user's document", send: () => fn('DELETE', `progress-tracker?documentId=${docA.id}`, B.jwt), status: 404, kind: 'fn', code: 'document_not_found' },
   { name: 'progress-tracker DELETE (reset) a pending document', send: () => fn('DELETE', `progress-tracker?documentId=${docA.id}`, A.jwt), status: 409, kind: 'fn', code: 'invalid_state' },
   { name: 'progress-tracker POST as the service role on an unknown document', send: () => fn('POST', 'progress-tracker', stack.serviceRoleKey, { documentId: randomUUID(), stage: 'processing', progress: 1 }), status: 404, kind: 'fn', code: 'document_not_found' },
-  { name: 'progress-tracker DELETE with an expired JWT', send: async () => fn('DELETE', `progress-tracker?documentId=${docA.id}`, await userJwt(A.id, -60)), status: 401, kind: 'gateway', code: '401' },
+  { name: 'progress-tracker DELETE with an expired JWT', send: async () => fn('DELETE', `progress-tracker?documentId=${docA.id}`, await userJwt(A.id, -60)), status: 401, kind: 'fn', code: 'auth_expired' },
   { name: 'progress-tracker PUT (method not allowed)', send: () => fn('PUT', 'progress-tracker', A.jwt, {}), status: 405, kind: 'fn', code: 'method_not_allowed' },
   // --- processing-webhook
   { name: 'webhook without any signature', send: () => hook({ body: JSON.stringify({ source: 'internal', documentId: docA.id, status: 'processing' }), headers: { 'content-type': 'application/json' } }), status: 401, kind: 'fn', code: 'signature_missing' },
@@ -330,7 +330,7 @@ for (const c of cases) {
     /** @type {any} */
     let body;
     if (c.kind !== 'tus') body = JSON.parse(text);
-    const code = c.kind === 'fn' ? body.error?.code : c.kind === 'gateway' ? String(body.code) : c.kind === 'storage' ? `${body.statusCode} ${body.error}` : text.trim();
+    const code = c.kind === 'fn' ? body.error?.code : c.kind === 'storage' ? `${body.statusCode} ${body.error}` : text.trim();
     if (c.code instanceof RegExp) assert.match(String(code), c.code, what);
     else assert.equal(code, c.code, what);
     assert.deepEqual(await dbFingerprint(), before, 'the database is unchanged');

@@ -7,9 +7,15 @@ import * as tus from 'tus-js-client';
 import WebSocket from 'ws';
 import { startStack } from '../src/stack.mjs';
 
+/**
+ * A project created today by default; V2_STACK_PROFILE=legacy runs the same tests against an
+ * older project (HS256 keys, default grants on), as `npm test`'s stack-legacy suite does.
+ */
+export const LEGACY = process.env.V2_STACK_PROFILE === 'legacy';
+
 /** @param {Parameters<typeof startStack>[0]} [options] */
 export async function startTestStack(options = {}) {
-  return await startStack({ port: 0, log: () => {}, ...options });
+  return await startStack({ port: 0, log: () => {}, legacy: LEGACY, ...options });
 }
 
 /** Every client made here, so a test file can disconnect them all before the stack stops. */
