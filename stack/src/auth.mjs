@@ -31,8 +31,26 @@ function sendAuthError(res, err) {
   sendJson(res, err.status, { code: err.status, error_code: err.code, msg: err.message });
 }
 
-/** @param {Record<string, any>} u */
-function userJson(u) {
+/** GoTrue's users belong to this instance; it looks users up with it. */
+const INSTANCE_ID = '00000000-0000-0000-0000-000000000000';
+/**
+ * Columns GoTrue scans into Go strings: a NULL there makes every read of the user fail with
+ * "Database error querying schema" (supabase/auth#1940), so GoTrue writes '' and so do we.
+ */
+const STRING_TOKEN_COLUMNS = [
+  'confirmation_token', 'recovery_token', 'email_change_token_new', 'email_change',
+  'email_change_token_current', 'phone_change', 'phone_change_token', 'reauthentication_token',
+];
+
+/** A user row GoTrue could not read is a 500 there, whatever the request: the same here. @param {Record<string, any>} u */
+function mustBeReadableByGoTrue(u) {
+  if (STRING_TOKEN_COLUMNS.some((c) => u[c] === null)) {
+    throw new AuthError(500, 'unexpected_failure', 'Database error querying schema');
+  }
+}
+
+/** @param {Record<string, any>} u @param {Record<string, any>[]} [identities] */
+function userJson(u, identities = []) {
   const provider = u.is_anonymous ? 'anonymous' : 'email';
   return {
     id: u.id,
@@ -45,7 +63,17 @@ function userJson(u) {
     last_sign_in_at: u.last_sign_in_at ?? undefined,
     app_metadata: u.raw_app_meta_data ?? { provider, providers: [provider] },
     user_metadata: u.raw_user_meta_data ?? {},
-    identities: [],
+    identities: identities.map((i) => ({
+      identity_id: i.id,
+      id: i.provider_id,
+      user_id: i.user_id,
+      identity_data: i.identity_data,
+      provider: i.provider,
+      last_sign_in_at: i.last_sign_in_at,
+      created_at: i.created_at,
+      updated_at: i.updated_at,
+      email: i.email ?? undefined,
+    })),
     created_at: u.created_at,
     updated_at: u.updated_at,
     is_anonymous: u.is_anonymous ?? false,
@@ -67,7 +95,7 @@ export async function createAuthService(ctx) {
     await db`insert into auth.refresh_tokens (token, user_id, revoked, parent, session_id)
              values (${refreshToken}, ${user.id}, false, ${parent}, ${sessionId})`;
     const now = Math.floor(Date.now() / 1000);
-    const json = userJson(user);
+    const json = userJson(user, await db`select * from auth.identities where user_id = ${user.id} order by created_at`);
     const accessToken = await ctx.keys.signAccessToken({
       iss: `${ctx.url}/auth/v1`,
       sub: user.id,
@@ -107,9 +135,12 @@ export async function createAuthService(ctx) {
     if (body.email === undefined && body.password === undefined && body.phone === undefined) {
       // signInAnonymously()
       const [user] = await sql`
-        insert into auth.users (id, aud, role, raw_app_meta_data, raw_user_meta_data, is_anonymous, created_at, updated_at)
-        values (${randomUUID()}, 'authenticated', 'authenticated',
-                ${sql.json({ provider: 'anonymous', providers: ['anonymous'] })}, ${sql.json(data)}, true, now(), now())
+        insert into auth.users (instance_id, id, aud, role, raw_app_meta_data, raw_user_meta_data, is_anonymous,
+                                confirmation_token, recovery_token, email_change_token_new, email_change,
+                                email_change_token_current, phone_change, phone_change_token, reauthentication_token, created_at, updated_at)
+        values (${INSTANCE_ID}, ${randomUUID()}, 'authenticated', 'authenticated',
+                ${sql.json({ provider: 'anonymous', providers: ['anonymous'] })}, ${sql.json(data)}, true,
+                '', '', '', '', '', '', '', '', now(), now())
         returning *`;
       return await newSession(/** @type {Record<string, any>} */ (user), 'anonymous');
     }
@@ -119,15 +150,27 @@ export async function createAuthService(ctx) {
     if (password.length < MIN_PASSWORD_LENGTH) {
       throw new AuthError(422, 'weak_password', `Password should be at least ${MIN_PASSWORD_LENGTH} characters.`);
     }
-    const [existing] = await sql`select id from auth.users where email = ${email}`;
+    const [existing] = await sql`
+      select id from auth.users where instance_id = ${INSTANCE_ID} and lower(email) = ${email} and is_sso_user = false`;
     if (existing) throw new AuthError(422, 'user_already_exists', 'User already registered');
     const hash = await bcrypt.hash(password, BCRYPT_COST);
-    const [user] = await sql`
-      insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at,
-                              raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-      values (${randomUUID()}, 'authenticated', 'authenticated', ${email}, ${hash}, now(),
-              ${sql.json({ provider: 'email', providers: ['email'] })}, ${sql.json(data)}, now(), now())
-      returning *`;
+    // As GoTrue: the user (nil instance, '' token columns) and its email identity, together.
+    const user = await sql.begin(async (tx) => {
+      const [row] = await tx`
+        insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
+                                raw_app_meta_data, raw_user_meta_data,
+                                confirmation_token, recovery_token, email_change_token_new, email_change,
+                                email_change_token_current, phone_change, phone_change_token, reauthentication_token, created_at, updated_at)
+        values (${INSTANCE_ID}, ${randomUUID()}, 'authenticated', 'authenticated', ${email}, ${hash}, now(),
+                ${tx.json({ provider: 'email', providers: ['email'] })}, ${tx.json(data)},
+                '', '', '', '', '', '', '', '', now(), now())
+        returning *`;
+      await tx`
+        insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+        values (${row.id}, ${row.id},
+                ${tx.json({ sub: row.id, email, email_verified: true, phone_verified: false })}, 'email', now(), now(), now())`;
+      return row;
+    });
     // Local stack: e-mail confirmation is off (config.toml enable_confirmations = false).
     return await newSession(/** @type {Record<string, any>} */ (user), 'password');
   }
@@ -138,7 +181,12 @@ export async function createAuthService(ctx) {
     const body = await readJson(req, 64 * 1024);
     if (grant === 'password') {
       const email = String(body.email ?? '').trim().toLowerCase();
-      const [user] = await sql`select * from auth.users where email = ${email} and deleted_at is null`;
+      // GoTrue's lookup: this instance, the address case-insensitively, the audience, not SSO.
+      const [user] = await sql`
+        select * from auth.users
+         where instance_id = ${INSTANCE_ID} and lower(email) = ${email} and aud = 'authenticated'
+           and is_sso_user = false and deleted_at is null`;
+      if (user) mustBeReadableByGoTrue(user);
       const ok = user?.encrypted_password && (await bcrypt.compare(String(body.password ?? ''), user.encrypted_password));
       if (!user || !ok) throw new AuthError(400, 'invalid_credentials', 'Invalid login credentials');
       return await newSession(user, 'password');
@@ -213,7 +261,8 @@ export async function createAuthService(ctx) {
           sendJson(res, 200, await token(req, url));
         } else if (route === '/user' && req.method === 'GET') {
           const { user } = await sessionUser(req);
-          sendJson(res, 200, userJson(user));
+          mustBeReadableByGoTrue(user);
+          sendJson(res, 200, userJson(user, await sql`select * from auth.identities where user_id = ${user.id} order by created_at`));
         } else if (route === '/logout' && req.method === 'POST') {
           const { user, claims } = await sessionUser(req);
           const scope = url.searchParams.get('scope') ?? 'global';

@@ -82,3 +82,36 @@ test('sign-out ends the session: its refresh token no longer works', async () =>
   const user = await fetch(`${stack.url}/auth/v1/user`, { headers: { authorization: `Bearer ${session.access_token}`, apikey: stack.anonKey } });
   assert.equal(user.status, 403);
 });
+
+test('users are written and found as GoTrue writes and finds them', async () => {
+  const c = client(stack);
+  const email = `Mixed.Case-${crypto.randomUUID()}@Example.com`;
+  const up = await c.auth.signUp({ email, password: 'correct horse battery' });
+  assert.equal(up.error, null);
+  const [row] = await stack.sql`select * from auth.users where id = ${up.data.user?.id}`;
+  assert.equal(row.instance_id, '00000000-0000-0000-0000-000000000000');
+  for (const column of ['confirmation_token', 'recovery_token', 'email_change_token_new', 'email_change', 'email_change_token_current', 'phone_change', 'phone_change_token', 'reauthentication_token']) {
+    assert.equal(row[column], '', `${column} is '' (GoTrue scans it into a string)`);
+  }
+  assert.deepEqual(up.data.user?.identities?.map((i) => [i.provider, i.id]), [['email', row.id]], 'an email identity, returned with the user');
+  const again = await client(stack).auth.signInWithPassword({ email: email.toUpperCase(), password: 'correct horse battery' });
+  assert.equal(again.error, null, 'found by lower(email)');
+
+  // The seed's demo users are GoTrue-valid rows: they sign in.
+  const alice = await client(stack).auth.signInWithPassword({ email: 'alice@example.com', password: 'password123' });
+  assert.equal(alice.error, null);
+  assert.equal(alice.data.user?.identities?.[0]?.provider, 'email');
+
+  // A row written the old way (NULL instance_id) is not found; NULL token columns break GoTrue's read.
+  const orphan = `orphan-${crypto.randomUUID()}@example.com`;
+  await stack.sql`insert into auth.users (id, aud, role, email, encrypted_password, email_confirmed_at)
+                  values (gen_random_uuid(), 'authenticated', 'authenticated', ${orphan}, extensions.crypt('password123', extensions.gen_salt('bf')), now())`;
+  const notFound = await client(stack).auth.signInWithPassword({ email: orphan, password: 'password123' });
+  assert.equal(notFound.error?.status, 400);
+  assert.equal(notFound.error?.code, 'invalid_credentials');
+  await stack.sql`update auth.users set instance_id = '00000000-0000-0000-0000-000000000000' where email = ${orphan}`;
+  const unreadable = await client(stack).auth.signInWithPassword({ email: orphan, password: 'password123' });
+  assert.equal(unreadable.error?.status, 500);
+  assert.match(String(unreadable.error?.message), /Database error querying schema/);
+});
+
