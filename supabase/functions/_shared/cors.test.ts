@@ -12,7 +12,7 @@ Deno.test('preflight answers 204 with the headers supabase-js sends', () => {
   assert.ok(res);
   assert.equal(res.status, 204);
   assert.equal(res.headers.get('access-control-allow-origin'), '*');
-  for (const h of ['authorization', 'x-client-info', 'apikey', 'content-type']) {
+  for (const h of ['authorization', 'x-client-info', 'apikey', 'content-type', 'x-retry-count', 'traceparent', 'tracestate', 'baggage', 'x-region']) {
     assert.match(res.headers.get('access-control-allow-headers') ?? '', new RegExp(`\\b${h}\\b`));
   }
   assert.match(res.headers.get('access-control-allow-methods') ?? '', /PUT/);

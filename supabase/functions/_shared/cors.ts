@@ -4,7 +4,11 @@
 // CORS_ALLOWED_ORIGINS (comma-separated) narrows the allowed origins; unset means "*",
 // which is safe here because the functions authenticate with bearer tokens, not cookies.
 
-const ALLOWED_HEADERS = 'authorization, x-client-info, apikey, content-type, x-upsert';
+import { corsHeaders as supabaseCors } from '@supabase/supabase-js/cors';
+
+// Every header the Supabase SDK sends (supabase-js keeps this list in step with what its clients
+// add: retry counts, trace context, …), plus ours: x-upsert and functions-js's x-region.
+const ALLOWED_HEADERS = `${supabaseCors['Access-Control-Allow-Headers']}, x-upsert, x-region`;
 const ALLOWED_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
 // Headers a browser client may read: when to retry, and the id to quote in a bug report.
 const EXPOSED_HEADERS = 'retry-after, x-request-id';
