@@ -37,7 +37,7 @@ function stackPlugin() {
     serve(context) {
       if (context.path !== '/__stack.json' || !stack) return undefined;
       return {
-        body: JSON.stringify({ url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey, jwtSecret: stack.jwtSecret }),
+        body: JSON.stringify({ url: stack.url, publishableKey: stack.publishableKey, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey, jwtSecret: stack.jwtSecret }),
         type: 'json',
       };
     },

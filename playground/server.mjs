@@ -23,7 +23,7 @@ export async function startPlayground(options = {}) {
     processor: { stepMs: 1500 },
     log: options.log ?? (() => {}),
   });
-  const info = { url: stack.url, anonKey: stack.anonKey, storybookUrl: options.storybookUrl ?? 'http://127.0.0.1:6006' };
+  const info = { url: stack.url, publishableKey: stack.publishableKey, storybookUrl: options.storybookUrl ?? 'http://127.0.0.1:6006' };
   const vite = await createServer({
     root: here,
     configFile: false,
@@ -60,7 +60,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const playground = await startPlayground({ port: Number(values.port), dataDir: path.join(localDir, 'stack'), reset: values.reset, log: (l) => console.log(l) });
   const { stack } = playground;
   writeFileSync(path.join(localDir, 'stack.json'), JSON.stringify({
-    url: stack.url, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey, dbUrl: stack.dbUrl, jwtSecret: stack.jwtSecret, webhookSecret: stack.webhookSecret,
+    url: stack.url, publishableKey: stack.publishableKey, secretKey: stack.secretKey, anonKey: stack.anonKey, serviceRoleKey: stack.serviceRoleKey, dbUrl: stack.dbUrl, jwtSecret: stack.jwtSecret, webhookSecret: stack.webhookSecret,
   }, null, 2) + '\n');
   console.log(`
 v2-uploader playground

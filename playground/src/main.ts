@@ -4,14 +4,14 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import '@v2-uploader/elements/define.js';
 import type { V2UploaderElement } from '@v2-uploader/elements';
 
-interface StackInfo { url: string; anonKey: string; storybookUrl: string }
+interface StackInfo { url: string; publishableKey: string; storybookUrl: string }
 interface DocumentDto { id: string; filename: string; status: string; upload: { progress: number }; processing: { stage: string | null; progress: number } }
 
 const $ = <T extends Element>(selector: string) => document.querySelector(selector) as T;
 const info: StackInfo = await (await fetch('/stack.json')).json();
 $<HTMLAnchorElement>('#storybook').href = info.storybookUrl;
 
-const supabase: SupabaseClient = createClient(info.url, info.anonKey, { auth: { storageKey: 'v2-playground' } });
+const supabase: SupabaseClient = createClient(info.url, info.publishableKey, { auth: { storageKey: 'v2-playground' } });
 const uploader = $<V2UploaderElement>('#uploader');
 uploader.supabase = supabase;
 
@@ -22,7 +22,7 @@ async function listDocuments(): Promise<DocumentDto[]> {
   const { data } = await supabase.auth.getSession();
   if (!data.session) return [];
   const res = await fetch(`${info.url}/functions/v1/upload-handler?limit=50`, {
-    headers: { authorization: `Bearer ${data.session.access_token}`, apikey: info.anonKey },
+    headers: { authorization: `Bearer ${data.session.access_token}`, apikey: info.publishableKey },
   });
   return res.ok ? ((await res.json()) as { documents: DocumentDto[] }).documents : [];
 }
@@ -85,7 +85,7 @@ const processorForm = $<HTMLFormElement>('#processor');
 async function processor(body?: Record<string, unknown>): Promise<void> {
   const res = await fetch(`${info.url}/stack/v1/processor`, {
     method: body ? 'PUT' : 'GET',
-    headers: { apikey: info.anonKey, 'content-type': 'application/json' },
+    headers: { apikey: info.publishableKey, 'content-type': 'application/json' },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   const settings = await res.json();

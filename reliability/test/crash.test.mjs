@@ -62,7 +62,7 @@ test('crash or close the page mid-upload, reopen, pick the file again: it resume
   const { stack, proxy } = rig;
   const files = plan(mulberry32(SEED + 1));
   let page = await openSlowPage();
-  await page.evaluate((u, k) => window.rel.connect(u, k, { signUp: true }), stack.url, stack.anonKey);
+  await page.evaluate((u, k) => window.rel.connect(u, k, { signUp: true }), stack.url, stack.publishableKey);
   let kind = 0;
   const lines = [];
   for (const f of files) {
@@ -106,7 +106,7 @@ test('crash or close the page mid-upload, reopen, pick the file again: it resume
       await page.close();
       lines.push(`seed ${f.seed} (${f.size} bytes): ${how} after ${uploadBytesOf(proxy, /** @type {string} */ (documentId))} forwarded (point ${point})`);
       page = await openSlowPage();
-      const again = await page.evaluate((u, k) => window.rel.connect(u, k), stack.url, stack.anonKey);
+      const again = await page.evaluate((u, k) => window.rel.connect(u, k), stack.url, stack.publishableKey);
       assert.ok(again.userId, 'the session survives the reload');
     }
     // The last reopen: pick the file again and let it finish.

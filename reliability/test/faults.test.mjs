@@ -97,7 +97,7 @@ test(`${COUNT} uploads of 0.5–60 MB through faults: every file ≤ 50 MiB stor
   };
 
   const page = await rig.openPage(onReport);
-  const { userId } = await page.evaluate((u, k) => window.rel.connect(u, k, { signUp: true }), stack.url, stack.anonKey);
+  const { userId } = await page.evaluate((u, k) => window.rel.connect(u, k, { signUp: true }), stack.url, stack.publishableKey);
   // One file above the cap with the client's own limit lifted: upload-handler must refuse it.
   const bypass = big[0];
   const bypassResult = await page.evaluate((s) => window.rel.run([s], { maxFileSize: Number.MAX_SAFE_INTEGER }), bypass);

@@ -45,7 +45,7 @@ for (const autoRefreshToken of [false, true]) {
     const cdp = await page.createCDPSession();
     await cdp.send('Network.enable');
     await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: THROTTLE });
-    const session = await page.evaluate((u, k, a) => window.rel.connect(u, k, { signUp: true, autoRefreshToken: a }), stack.url, stack.anonKey, autoRefreshToken);
+    const session = await page.evaluate((u, k, a) => window.rel.connect(u, k, { signUp: true, autoRefreshToken: a }), stack.url, stack.publishableKey, autoRefreshToken);
     const from = proxy.stats.events.length;
     const spec = { seed: SEED + 9000 + (autoRefreshToken ? 1 : 0), size: SIZE };
     holdNextInit = true;

@@ -55,6 +55,28 @@ export async function signedInClient(/** @type {{ url: string, anonKey: string, 
   return { client: c, user: data.user, session: data.session, email };
 }
 
+/**
+ * Subscribe a signed-in client to realtime_progress_updates inserts (only `userId`'s rows when
+ * given, else whatever Realtime lets it see); resolves once subscribed, with the array the
+ * payloads land in.
+ * @param {any} c @param {string} [userId]
+ */
+export async function followProgress(c, userId) {
+  /** @type {any[]} */
+  const rows = [];
+  await new Promise((resolve, reject) => {
+    c.channel(`progress-${userId ?? 'all'}-${crypto.randomUUID()}`)
+      .on('postgres_changes', {
+        event: 'INSERT', schema: 'public', table: 'realtime_progress_updates', ...(userId ? { filter: `user_id=eq.${userId}` } : {}),
+      }, (/** @type {any} */ change) => rows.push(change.new.payload))
+      .subscribe((/** @type {string} */ status, /** @type {Error | undefined} */ err) => {
+        if (status === 'SUBSCRIBED') resolve(undefined);
+        if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') reject(err ?? new Error(status));
+      });
+  });
+  return rows;
+}
+
 /** Wait until `check` returns a truthy value (polling), or fail after `ms`. */
 export async function eventually(/** @type {() => Promise<any>} */ check, ms = 5000, every = 50) {
   const end = Date.now() + ms;

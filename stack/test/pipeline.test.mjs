@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { eventsIdle } from '../src/pg-net.mjs';
-import { client, disconnectClients, eventually, pdfBytes, signedInClient, startTestStack, tusUpload } from './helpers.mjs';
+import { client, disconnectClients, eventually, followProgress, pdfBytes, signedInClient, startTestStack, tusUpload } from './helpers.mjs';
 
 /** @type {Awaited<ReturnType<typeof startTestStack>>} */
 let stack;
@@ -18,22 +18,6 @@ after(async () => {
   await disconnectClients();
   await stack?.stop();
 });
-
-/** Subscribe a signed-in client to its own progress rows; resolves once subscribed. */
-async function followProgress(/** @type {any} */ c, /** @type {string} */ userId) {
-  /** @type {any[]} */
-  const rows = [];
-  await new Promise((resolve, reject) => {
-    c.channel(`progress-${userId}`)
-      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'realtime_progress_updates', filter: `user_id=eq.${userId}` },
-        (/** @type {any} */ change) => rows.push(change.new.payload))
-      .subscribe((/** @type {string} */ status, /** @type {Error | undefined} */ err) => {
-        if (status === 'SUBSCRIBED') resolve(undefined);
-        if (status === 'CHANNEL_ERROR' || status === 'TIMED_OUT') reject(err ?? new Error(status));
-      });
-  });
-  return rows;
-}
 
 test('a 20 MB TUS upload goes from upload-handler to completed, with realtime rows on the way', async () => {
   const { client: c, user } = await signedInClient(stack);

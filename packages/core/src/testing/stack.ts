@@ -6,6 +6,9 @@ import type { UploadPlan } from '../interfaces.js';
 
 export interface StackInfo {
   url: string;
+  /** `sb_publishable_…`: what an app made today passes to createClient. */
+  publishableKey: string;
+  /** The legacy anon JWT key (older projects). */
   anonKey: string;
   serviceRoleKey: string;
   jwtSecret: string;
@@ -22,10 +25,10 @@ export function stackInfo(): Promise<StackInfo> {
 
 /** A fresh user, signed up and signed in, with the client an app would have. */
 export async function signedInClient(): Promise<{ supabase: SupabaseClient; userId: string; email: string }> {
-  const { url, anonKey } = await stackInfo();
+  const { url, publishableKey } = await stackInfo();
   // A storage key of its own per client, so several users can live in one page.
   const email = `user-${crypto.randomUUID()}@example.com`;
-  const supabase = createClient(url, anonKey, {
+  const supabase = createClient(url, publishableKey, {
     auth: { persistSession: false, autoRefreshToken: false, storageKey: `sb-${email}` },
   });
   const { data, error } = await supabase.auth.signUp({ email, password: 'correct horse battery' });
