@@ -1,6 +1,7 @@
 // Request reading and response writing shared by the functions.
 import { z } from 'zod';
 import { HttpError } from './errors.ts';
+import { checkStorable, type FieldCodes } from './text.ts';
 
 /** Bodies the user-facing functions accept: a JSON object of a few fields; 16 KiB is generous. */
 export const USER_BODY_LIMIT = 16 * 1024;
@@ -45,8 +46,12 @@ function tooLarge(limit: number) {
   return new HttpError(413, 'payload_too_large', `The request body is larger than ${limit} bytes.`);
 }
 
-/** Parse a JSON body (after the size check) and validate it against a schema. */
-export function parseJson<T extends z.ZodType>(raw: Uint8Array, schema: T, req: Request): z.infer<T> {
+/**
+ * Parse a JSON body (after the size check), refuse text Postgres cannot store (`codes`: a
+ * field's own error code for that, as the route gives it for its other checks of the field),
+ * and validate it against a schema.
+ */
+export function parseJson<T extends z.ZodType>(raw: Uint8Array, schema: T, req: Request, codes?: FieldCodes): z.infer<T> {
   const type = req.headers.get('content-type') ?? '';
   if (!/^application\/([a-z.+-]+\+)?json\b/i.test(type)) {
     throw new HttpError(415, 'unsupported_media_type', 'Send the body as JSON with Content-Type: application/json.');
@@ -57,11 +62,15 @@ export function parseJson<T extends z.ZodType>(raw: Uint8Array, schema: T, req: 
   } catch {
     throw new HttpError(400, 'invalid_json', 'The request body is not valid UTF-8 JSON.');
   }
+  // Every body may end up in a text or jsonb column: the same rule for all of them, first.
+  checkStorable(value, codes);
   return validate(schema, value);
 }
 
-export async function readJson<T extends z.ZodType>(req: Request, schema: T, limit = USER_BODY_LIMIT): Promise<z.infer<T>> {
-  return parseJson(await readBody(req, limit), schema, req);
+export async function readJson<T extends z.ZodType>(
+  req: Request, schema: T, options: { limit?: number; codes?: FieldCodes } = {},
+): Promise<z.infer<T>> {
+  return parseJson(await readBody(req, options.limit ?? USER_BODY_LIMIT), schema, req, options.codes);
 }
 
 /** Validate a value's shape; failures become 422 validation_failed with the issues as details. */

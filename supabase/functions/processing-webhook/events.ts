@@ -232,23 +232,3 @@ function internalEvent(e: z.infer<typeof InternalEvent>): WebhookEvent {
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
-
-/** Bodies are stored in webhook_events.payload (jsonb): refuse what jsonb cannot hold. */
-export const MAX_PAYLOAD_DEPTH = 32;
-export function checkStorable(value: unknown): void {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (typeof v === 'string') {
-      if (v.includes('\u0000')) throw unstorable('The body contains a NUL character (\\u0000), which cannot be stored; remove it.');
-    } else if (typeof v === 'object' && v !== null) {
-      if (depth > MAX_PAYLOAD_DEPTH) throw unstorable(`The body is nested deeper than ${MAX_PAYLOAD_DEPTH} levels; flatten it.`);
-      for (const [k, child] of Object.entries(v)) {
-        if (k.includes('\u0000')) throw unstorable('The body contains a NUL character (\\u0000), which cannot be stored; remove it.');
-        stack.push([child, depth + 1]);
-      }
-    }
-  }
-}
-
-const unstorable = (msg: string) => new HttpError(422, 'validation_failed', msg);

@@ -118,6 +118,33 @@ test('invalid bodies are 422 with nothing written', async () => {
   }
 });
 
+test('text Postgres cannot store in message is 422 with nothing written, from the owner and from the service', async () => {
+  const user = await createUser();
+  const owner = await userToken(user);
+  const service = await serviceToken();
+  const id = await makeDocument(user, 'processing', { stored: true });
+  const other = await makeDocument(user, 'parsing', { stored: true });
+  for (const [token, body] of [
+    [owner, { documentId: id, stage: 'processing', progress: 20, message: 'page\u00002' }],
+    [service, { documentId: id, stage: 'processing', progress: 20, message: 'page\u00002' }],
+    [service, { documentId: other, stage: 'embedding', progress: 5, message: '\u0000' }],
+    [service, { documentId: other, stage: 'failed', progress: 0, errorCode: 'ocr_failed', message: 'bad\u0000' }],
+    [owner, { documentId: id, stage: 'processing', progress: 20, message: 'half a pair \ud800' }],
+    [service, { documentId: id, stage: 'processing', progress: 20, message: 'low alone \udc00 here' }],
+  ] as const) {
+    const before = await dbFingerprint();
+    const res = await post(token, body);
+    assert.equal(res.status, 422, JSON.stringify(body));
+    assert.equal(res.body.error.code, 'validation_failed');
+    assert.equal(res.body.error.details.issues[0].path, 'message');
+    assert.deepEqual(await dbFingerprint(), before);
+  }
+  // A well-formed pair (an emoji) is text like any other.
+  const ok = await post(owner, { documentId: id, stage: 'processing', progress: 20, message: 'done \ud83d\ude00' });
+  assert.equal(ok.status, 200);
+  assert.equal((await progressRows(id)).at(-1)!.payload.message, 'done \u{1F600}');
+});
+
 test('GET: stuck after 30 minutes without progress (frozen clock), never for finished documents', async () => {
   const user = await createUser();
   const token = await userToken(user);

@@ -126,6 +126,9 @@ test('validation failures: status, code, and nothing written', async () => {
     [pdf({ filename: '../../etc/passwd.pdf' }), 422, 'filename_invalid'],
     [pdf({ filename: 'C:\\Users\\x.pdf' }), 422, 'filename_invalid'],
     [pdf({ filename: 'a\u0000b.pdf' }), 422, 'filename_invalid'],
+    // An unpaired surrogate would be stored as U+FFFD: not the name that was sent.
+    [pdf({ filename: 'a\ud800b.pdf' }), 422, 'filename_invalid'],
+    [pdf({ fileHash: 'a\u0000' }), 422, 'validation_failed'],
     [pdf({ filename: 'bad\nname.pdf' }), 422, 'filename_invalid'],
     [pdf({ filename: 'invoice\u202Efdp.exe.pdf' }), 422, 'filename_invalid'],
     [pdf({ filename: '   ' }), 422, 'filename_invalid'],

@@ -28,7 +28,8 @@ const ProgressBody = z.object({
 
 async function init(ctx: RequestContext): Promise<Response> {
   const caller = requireUser(await ctx.caller());
-  const body = await readJson(ctx.req, InitBody);
+  // A NUL or lone surrogate in the name is a bad file name, like its other control characters.
+  const body = await readJson(ctx.req, InitBody, { codes: { filename: 'filename_invalid' } });
   const filename = normaliseFilename(body.filename);
   const contentType = checkType(filename, body.contentType);
   checkSize(body.fileSize);
