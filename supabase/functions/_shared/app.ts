@@ -76,16 +76,21 @@ export function isConnectionFailure(error: unknown): boolean {
     severity === 'FATAL' || severity === 'PANIC';
 }
 
-/** Postgres errors a client can cause, mapped to what they mean for the client. */
-function fromDatabaseError(error: unknown): HttpError | undefined {
+/**
+ * Postgres errors a client can cause, mapped to what they mean for the client; undefined for
+ * anything else (a bug of ours: 500). Bodies are checked before any write (text.ts, zod), so
+ * these are the second line: a value that slipped through is still the client's 4xx.
+ */
+export function fromDatabaseError(error: unknown): HttpError | undefined {
   if (isConnectionFailure(error)) {
     return new HttpError(503, 'database_unavailable', 'The database is unavailable; retry shortly.', {
       cause: error,
       headers: { 'Retry-After': '2' },
     });
   }
-  const code = (error as { code?: unknown })?.code;
+  const { code, constraint_name: constraint } = (error ?? {}) as { code?: unknown; constraint_name?: unknown };
   if (typeof code !== 'string') return undefined;
+  const invalid = (message: string) => new HttpError(422, 'validation_failed', message, { cause: error });
   switch (code) {
     case '28000': // invalid_authorization_specification, raised by create_document: the token's user no longer exists
       return new HttpError(401, 'auth_invalid', 'The signed-in user no longer exists; sign in again.', {
@@ -94,13 +99,27 @@ function fromDatabaseError(error: unknown): HttpError | undefined {
       });
     case '42501': // insufficient_privilege: RLS or a service-only transition
       return new HttpError(403, 'forbidden', 'You are not allowed to make this change to this document.', { cause: error });
-    case '23514': // check_violation: a refused state transition or constraint
+    case '23514': // check_violation
+      // A table CHECK constraint (it has a name) judged a value the client sent; our triggers
+      // raise 23514 without one for a refused state transition.
+      if (typeof constraint === 'string' && constraint !== '') {
+        return invalid(`A value in the request is not allowed (${constraint}).`);
+      }
+      return new HttpError(409, 'invalid_state', 'The document is not in a state that allows this.', { cause: error });
     case '23505': // unique_violation
       return new HttpError(409, 'invalid_state', 'The document is not in a state that allows this.', { cause: error });
-    case '22P02': // invalid_text_representation
-    case '22003': // numeric_value_out_of_range
-      return new HttpError(422, 'validation_failed', 'A value in the request is out of range or malformed.', { cause: error });
+    case '23502': // not_null_violation: a required value was missing
+      return invalid('A required value in the request is missing.');
+    case '22021': // character_not_in_repertoire: NUL (or invalid UTF-8) in text
+    case '22P05': // untranslatable_character: \u0000 in jsonb
+      return invalid('A text value contains a character that cannot be stored (NUL or an unpaired surrogate); remove it.');
+    case '22001': // string_data_right_truncation
+      return invalid('A text value in the request is too long.');
   }
+  // Class 22, data exception: 22P02 invalid_text_representation (also jsonb's unpaired
+  // surrogates), 22003 numeric_value_out_of_range, 22007/22008 dates, 22023, … — all the
+  // value the client sent, never the server's fault.
+  if (code.startsWith('22')) return invalid('A value in the request is out of range or malformed.');
   return undefined;
 }
 
