@@ -14,6 +14,23 @@ export interface SignedUpload {
   expiresAt: string | null;
 }
 
+/** A hosted project's API URL: `https://<ref>.supabase.co` (project refs are lower-case letters and digits). */
+const HOSTED_PROJECT_URL = /^https:\/\/([a-z0-9]+)\.supabase\.co$/;
+
+/**
+ * Where the plan sends TUS uploads. For a hosted project that is the direct storage host,
+ * `https://<ref>.storage.supabase.co`, which Supabase recommends for large resumable uploads
+ * (it skips the API gateway, docs/PROTOCOLS.md §2); the signed upload token is valid on both
+ * hosts. A custom domain, a local stack or any other URL keeps the project URL: only the
+ * platform's own host has a storage twin.
+ */
+export function tusEndpoint(supabaseUrl: string): string {
+  const base = supabaseUrl.replace(/\/+$/, '');
+  const hosted = HOSTED_PROJECT_URL.exec(base);
+  const host = hosted ? `https://${hosted[1]}.storage.supabase.co` : base;
+  return `${host}/storage/v1/upload/resumable/sign`;
+}
+
 export async function signUpload(deps: Pick<Deps, 'config' | 'fetch'>, caller: Caller, bucket: string, path: string): Promise<SignedUpload> {
   const client = createClient(deps.config.supabaseUrl, deps.config.publishableKey, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },

@@ -7,7 +7,7 @@ import { addProgressRow, documentDto, type DocumentRow, getDocument, progressDto
 import { HttpError } from '../_shared/errors.ts';
 import { checkSize, checkType, normaliseFilename, normaliseHash, SINGLE_PUT_MAX, TUS_CHUNK_SIZE } from '../_shared/files.ts';
 import { documentIdParam, json, readJson, uuidSchema } from '../_shared/http.ts';
-import { signUpload } from '../_shared/storage.ts';
+import { signUpload, tusEndpoint } from '../_shared/storage.ts';
 
 /** Progress rows for one document at most this often (plus always the last one). */
 export const PROGRESS_ROW_INTERVAL_MS = 1000;
@@ -73,7 +73,7 @@ async function init(ctx: RequestContext): Promise<Response> {
       path: doc.storage_path,
       signedUrl: signed.signedUrl,
       token: signed.token,
-      tusEndpoint: `${ctx.config.supabaseUrl}/storage/v1/upload/resumable/sign`,
+      tusEndpoint: tusEndpoint(ctx.config.supabaseUrl),
       chunkSize: docStrategy === 'tus' ? TUS_CHUNK_SIZE : Number(doc.file_size),
       expiresAt: signed.expiresAt,
     };
