@@ -10,6 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { bearer, HttpError, readJson, sendJson } from './http.mjs';
+import { findUnstorable, isDataError } from './text.mjs';
 
 // GoTrue's defaults: passwords of at least 6 characters; a revoked refresh token may be
 // reused for 10 s (two tabs refreshing at once both succeed).
@@ -29,6 +30,49 @@ class AuthError extends HttpError {
 /** @param {import('node:http').ServerResponse} res @param {AuthError} err */
 function sendAuthError(res, err) {
   sendJson(res, err.status, { code: err.status, error_code: err.code, msg: err.message });
+}
+
+/** The JSON kind as Go's encoding/json names it in an UnmarshalTypeError. @param {unknown} v */
+function goKind(v) {
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'boolean') return 'bool';
+  return typeof v; // 'object', 'string', 'number'
+}
+
+/** @typedef {'string' | 'map[string]interface {}'} GoType */
+
+/**
+ * A request body read as GoTrue's retrieveRequestParams reads it into a struct (`type`, with
+ * `fields` and their Go types): anything but a JSON object, or a field of another type, is
+ * 400 bad_json with encoding/json's message; `null` is an empty struct (json.Unmarshal leaves
+ * it untouched), so it is `{}`. Then the stack's rule for text (text.mjs): a NUL or an unpaired
+ * surrogate anywhere is 400 validation_failed before any query — GoTrue itself would hand a NUL
+ * to Postgres and answer 500.
+ * @param {import('node:http').IncomingMessage} req
+ * @param {string} type @param {Record<string, GoType>} fields
+ * @returns {Promise<Record<string, any>>}
+ */
+async function readParams(req, type, fields) {
+  /** @param {string} detail */
+  const badJson = (detail) => new AuthError(400, 'bad_json', `Could not parse request body as JSON: ${detail}`);
+  let body;
+  try {
+    body = await readJson(req, 64 * 1024);
+  } catch (error) {
+    if (error instanceof HttpError && error.code === 'invalid_json') throw badJson('invalid character in JSON input');
+    throw error;
+  }
+  if (body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw badJson(`json: cannot unmarshal ${goKind(body)} into Go value of type api.${type}`);
+  for (const [field, goType] of Object.entries(fields)) {
+    const v = body[field];
+    if (v === undefined || v === null) continue;
+    const ok = goType === 'string' ? typeof v === 'string' : typeof v === 'object' && !Array.isArray(v);
+    if (!ok) throw badJson(`json: cannot unmarshal ${goKind(v)} into Go struct field ${type}.${field} of type ${goType}`);
+  }
+  const bad = findUnstorable(body);
+  if (bad) throw new AuthError(400, 'validation_failed', `${bad.path || 'The request body'} ${bad.reason}, which cannot be stored`);
+  return body;
 }
 
 /** GoTrue's users belong to this instance; it looks users up with it. */
@@ -130,8 +174,11 @@ export async function createAuthService(ctx) {
 
   /** @param {import('node:http').IncomingMessage} req */
   async function signUp(req) {
-    const body = await readJson(req, 64 * 1024);
-    const data = typeof body.data === 'object' && body.data !== null ? body.data : {};
+    const body = await readParams(req, 'SignupParams', {
+      email: 'string', phone: 'string', password: 'string', data: 'map[string]interface {}',
+      channel: 'string', code_challenge_method: 'string', code_challenge: 'string',
+    });
+    const data = body.data ?? {};
     if (body.email === undefined && body.password === undefined && body.phone === undefined) {
       // signInAnonymously()
       const [user] = await sql`
@@ -178,8 +225,9 @@ export async function createAuthService(ctx) {
   /** @param {import('node:http').IncomingMessage} req @param {URL} url */
   async function token(req, url) {
     const grant = url.searchParams.get('grant_type');
-    const body = await readJson(req, 64 * 1024);
     if (grant === 'password') {
+      const body = await readParams(req, 'PasswordGrantParams', { email: 'string', phone: 'string', password: 'string' });
+      if (!body.email && !body.phone) throw new AuthError(400, 'validation_failed', 'missing email or phone');
       const email = String(body.email ?? '').trim().toLowerCase();
       // GoTrue's lookup: this instance, the address case-insensitively, the audience, not SSO.
       const [user] = await sql`
@@ -192,7 +240,10 @@ export async function createAuthService(ctx) {
       return await newSession(user, 'password');
     }
     if (grant === 'refresh_token') {
+      const body = await readParams(req, 'RefreshTokenGrantParams', { refresh_token: 'string' });
       const presented = String(body.refresh_token ?? '');
+      // GoTrue's RefreshTokenGrantParams.Validate: no token is shorter than 12 characters.
+      if (presented.length < 12) throw new AuthError(400, 'validation_failed', 'Refresh token is not valid');
       return await sql.begin(async (tx) => {
         const [row] = await tx`select * from auth.refresh_tokens where token = ${presented} for update`;
         if (!row || !row.session_id) {
@@ -275,6 +326,8 @@ export async function createAuthService(ctx) {
         }
       } catch (error) {
         if (error instanceof HttpError) sendAuthError(res, error);
+        // A value Postgres refused that readParams did not catch is still the client's.
+        else if (isDataError(error)) sendAuthError(res, new AuthError(400, 'validation_failed', 'A value in the request cannot be stored'));
         else throw error;
       }
     },
