@@ -9,6 +9,8 @@
 // - TUS routes answer with the real status (413, 409, 403, 404…) and the message as a plain
 //   text body (lifecycle.ts `onResponseError` → `{ status_code, body: message }`).
 
+import { isDataError } from './text.mjs';
+
 export class StorageError extends Error {
   /**
    * @param {number} status     the error's own code, rendered as `statusCode: "<status>"`
@@ -80,6 +82,14 @@ export const ERRORS = {
   /** @param {string} method @param {string} path */
   RouteNotFound: (method, path) =>
     new StorageError(404, 'NotFound', 'Not Found', `Route ${method}:${path} not found`, 404),
+  /** @param {string} message */
+  InvalidParameter: (message) => new StorageError(400, 'InvalidParameter', 'InvalidParameter', message),
+  /**
+   * Text Postgres cannot store (text.mjs), refused before the database sees it.
+   * @param {string} what e.g. "prefixes.0", "user metadata"  @param {string} reason
+   */
+  UnstorableText: (what, reason) =>
+    new StorageError(400, 'InvalidParameter', 'InvalidParameter', `Invalid Parameter ${what}: it ${reason}, which cannot be stored`),
   /** @param {string} [message] */
   Internal: (message = 'Internal server error') => new StorageError(500, 'InternalError', 'InternalError', message),
 };
@@ -101,7 +111,9 @@ export function fromDbError(e) {
     case '22P02':
       return new StorageError(400, 'InvalidParameter', 'InvalidParameter', String(err.message || 'Invalid value'));
     default:
-      return e;
+      // Storage answers the rest of SQLSTATE class 22 (22P05/22021: a NUL; 22001…) with its
+      // 500 DatabaseError; they are the client's value, so the stack says so with a 400.
+      return isDataError(e) ? ERRORS.InvalidParameter(`Invalid value: ${String(err.message || err.code)}`) : e;
   }
 }
 

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { signJwt } from './jwt.mjs';
 import { ERRORS, fromDbError, StorageError } from './storage-errors.mjs';
+import { findUnstorable } from './text.mjs';
 
 /** `uploadSignedUrlExpirationTime` of the Supabase CLI's local stack (storage-js docs: 2 hours). */
 export const SIGNED_UPLOAD_URL_EXPIRY_SECONDS = 7200;
@@ -110,6 +111,17 @@ export const SIGNED_UPLOAD_CLAIMS = Object.freeze({ role: 'service_role' });
  */
 export function mustBeStorableName(name) {
   if (name.length === 0 || name.includes('\0') || Buffer.byteLength(name) > 1024) throw ERRORS.InvalidKey(name);
+}
+
+/**
+ * Refuse text Postgres cannot store (text.mjs) in what a request gives for an object's row
+ * (user metadata, mime type, cache control, names to list or remove): Storage would pass a NUL
+ * on and answer its 500 DatabaseError, and store an unpaired surrogate as U+FFFD.
+ * @param {Record<string, unknown>} fields
+ */
+export function mustBeStorableText(fields) {
+  const bad = findUnstorable(fields);
+  if (bad) throw ERRORS.UnstorableText(bad.path, bad.reason);
 }
 
 /**

@@ -16,7 +16,9 @@ import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { MemoryLocker, Metadata, Server } from '@tus/server';
 import { ERRORS, StorageError } from './storage-errors.mjs';
-import { isEmptyFolder, mustBeValidBucketName, mustBeValidKey, SIGNED_UPLOAD_CLAIMS, validateMimeType } from './storage-objects.mjs';
+import {
+  isEmptyFolder, mustBeStorableText, mustBeValidBucketName, mustBeValidKey, SIGNED_UPLOAD_CLAIMS, validateMimeType,
+} from './storage-objects.mjs';
 
 export const TUS_PATH = '/storage/v1/upload/resumable';
 /** TUS_URL_EXPIRY_MS of Storage (code default: 1 hour). */
@@ -94,6 +96,16 @@ export function createTusServer(ctx, store) {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * Upload-Metadata values end up in the object's row (contentType and cacheControl in
+   * `metadata`, the `metadata` field's JSON in `user_metadata`): refused at creation, on both
+   * routes, when Postgres could not store them (text.mjs), before a byte is received.
+   * @param {Record<string, string | null> | undefined} metadata
+   */
+  function mustBeStorableMetadata(metadata) {
+    mustBeStorableText({ ...metadata, metadata: userMetadataOf(metadata) });
   }
 
   /** Remove an upload's files and the empty folders above them (best effort). @param {string} id */
@@ -227,6 +239,7 @@ export function createTusServer(ctx, store) {
         } catch {
           throw new StorageError(400, 'InvalidParameter', 'InvalidParameter', 'Invalid Upload-Metadata header');
         }
+        mustBeStorableMetadata(metadata);
         const length = node.headers['upload-length'];
         contentLength = length ? Number(length) : undefined;
       } else {
@@ -244,6 +257,7 @@ export function createTusServer(ctx, store) {
     async onUploadCreate(rawReq, upload) {
       const { bucket, objectName } = parseUploadId(upload.id);
       const found = await store.findBucket(bucket);
+      mustBeStorableMetadata(upload.metadata);
       const metadata = { ...(upload.metadata ?? {}) };
       metadata.cacheControl = /^-?\d+$/.test(metadata.cacheControl || '') ? `max-age=${metadata.cacheControl}` : 'no-cache';
       if (metadata.contentType && found.allowedMimeTypes && !isEmptyFolder(objectName)) {

@@ -21,7 +21,7 @@ import { HttpError, readJson } from './http.mjs';
 import { ERRORS, fromDbError, sendStorageError, StorageError } from './storage-errors.mjs';
 import { MultipartReader, multipartBoundary } from './storage-multipart.mjs';
 import {
-  createObjectStore, isEmptyFolder, MAX_CUSTOM_METADATA_SIZE, mustBeStorableName, mustBeValidBucketName,
+  createObjectStore, isEmptyFolder, MAX_CUSTOM_METADATA_SIZE, mustBeStorableName, mustBeStorableText, mustBeValidBucketName,
   mustBeValidKey, SIGNED_UPLOAD_CLAIMS, validateMimeType,
 } from './storage-objects.mjs';
 import { createTusServer } from './storage-tus.mjs';
@@ -164,6 +164,7 @@ export async function createStorageService(ctx) {
         }
         body = it;
       }
+      mustBeStorableText({ contentType: mimetype, cacheControl, metadata: userMetadata });
       if (bucket.allowedMimeTypes && !emptyFolder) validateMimeType(mimetype, bucket.allowedMimeTypes);
       const declared = Number(req.headers['content-length']);
       // A raw body's declared length is the file's: refuse it before reading a byte.
@@ -322,6 +323,7 @@ export async function createStorageService(ctx) {
     const body = await readJson(req).catch((e) => {
       throw toStorageError(e, req);
     });
+    mustBeStorableText({ prefix: body?.prefix, search: body?.search });
     const prefix = typeof body?.prefix === 'string' ? body.prefix.replace(/^\/+|\/+$/g, '') : '';
     const base = prefix ? `${prefix}/` : '';
     const limit = Math.max(0, Math.min(Number(body?.limit ?? 100) || 100, 1000));
@@ -376,6 +378,7 @@ export async function createStorageService(ctx) {
     if (!Array.isArray(prefixes) || prefixes.length < 1 || prefixes.length > 1000 || !prefixes.every((p) => typeof p === 'string')) {
       throw ERRORS.InvalidRequest('body/prefixes must be an array of 1 to 1000 object names');
     }
+    mustBeStorableText({ prefixes });
     const rows = await store.asCaller(claims, (tx) => tx`
       delete from storage.objects where bucket_id = ${bucket} and name = any(${prefixes})
       returning id, name, bucket_id, owner, created_at, updated_at, last_accessed_at, metadata`);
