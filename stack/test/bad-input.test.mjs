@@ -22,6 +22,8 @@ let A;
 let B;
 /** A's pending document and its upload plan. @type {{ id: string, path: string, token: string, fileSize: number }} */
 let docA;
+/** A's document in processing. @type {string} */
+let processingA;
 
 const MiB = 1024 * 1024;
 const OTHER_SECRET = 'another-secret-that-is-at-least-32-characters';
@@ -37,6 +39,14 @@ before(async () => {
   assert.equal(res.status, 201);
   const body = await res.json();
   docA = { id: body.documentId, path: body.upload.path, token: body.upload.token, fileSize: 1000 };
+  // A's document in processing, where the owner may report progress (and a message).
+  const p = await fn('POST', 'upload-handler', A.jwt, { filename: 'processing.txt', contentType: 'text/plain', fileSize: 1000, fileHash: hash() });
+  assert.equal(p.status, 201);
+  processingA = (await p.json()).documentId;
+  await stack.sql.begin(async (tx) => {
+    await tx`set local session_replication_role = replica`;
+    await tx`update public.documents set status = 'processing', processing_stage = 'processing', bytes_uploaded = file_size, upload_progress = 100 where id = ${processingA}`;
+  });
 });
 after(async () => {
   await disconnectClients();
@@ -142,6 +152,16 @@ const tusHeaders = (/** @type {string} */ name, length = '100') => ({
   'upload-metadata': tusMeta({ bucketName: 'documents', objectName: name, contentType: 'application/pdf' }),
 });
 const freshName = () => `${A.id}/${randomUUID()}/f.pdf`;
+/** POST a raw JSON text to GoTrue's /auth/v1<path>, as auth-js does (apikey, JSON). */
+const authPost = (/** @type {string} */ p, /** @type {string} */ body) =>
+  fetch(`${stack.url}/auth/v1${p}`, { method: 'POST', headers: { apikey: stack.anonKey, 'content-type': 'application/json' }, body });
+/** A signed-URL PUT of a small PDF with these extra headers (x-metadata…). */
+const signedPut = async (/** @type {Record<string, string>} */ headers) => {
+  const n = freshName();
+  return sto(`/object/upload/sign/documents/${n}?token=${await uploadToken(n)}`, { method: 'PUT', headers: { 'content-type': 'application/pdf', ...headers }, body: '%PDF-1.7' });
+};
+const b64 = (/** @type {string} */ text) => Buffer.from(text).toString('base64');
+const asA = () => ({ authorization: `Bearer ${A.jwt}`, 'content-type': 'application/json' });
 
 /** What must not change when a request is refused. */
 async function dbFingerprint() {
@@ -154,6 +174,8 @@ async function dbFingerprint() {
            (select count(*) from public.realtime_progress_updates)::int as progress_rows,
            (select count(*) from public.webhook_events)::int as webhook_events,
            (select count(*) from storage.objects)::int as objects,
+           (select count(*) from auth.users)::int as users,
+           (select count(*) from auth.sessions)::int as sessions,
            (select coalesce(max(updated_at), 'epoch') from storage.objects)::text as objects_updated`;
   return row;
 }
@@ -163,9 +185,9 @@ async function dbFingerprint() {
  * @property {string} name
  * @property {() => Promise<Response>} send
  * @property {number} status           HTTP status
- * @property {'fn' | 'storage' | 'tus'} kind  where the code is: the function's error.code (the functions
+ * @property {'fn' | 'storage' | 'tus' | 'auth'} kind  where the code is: the function's error.code (the functions
  *   run with verify_jwt = false and refuse bad tokens themselves); Storage REST's `<statusCode> <error>`
- *   (HTTP is 400 for every client error there); TUS's plain-text body (real HTTP status)
+ *   (HTTP is 400 for every client error there); TUS's plain-text body (real HTTP status); GoTrue's `error_code`
  * @property {string | RegExp} code
  */
 
@@ -316,6 +338,36 @@ const cases = [
   { name: 'TUS create with a disallowed content type', send: async () => { const n = freshName(); return sto('/upload/resumable/sign', { method: 'POST', headers: { ...tusHeaders(n), 'upload-metadata': tusMeta({ bucketName: 'documents', objectName: n, contentType: 'text/html' }), 'x-signature': await uploadToken(n) } }); }, status: 415, kind: 'tus', code: 'mime type text/html is not supported' },
   { name: 'TUS create with a traversal objectName', send: async () => { const n = `${A.id}/../${B.id}/x.pdf`; return sto('/upload/resumable/sign', { method: 'POST', headers: { ...tusHeaders(n), 'x-signature': await uploadToken(n) } }); }, status: 400, kind: 'tus', code: /^Invalid key: / },
   { name: 'TUS PATCH an unknown upload (signed route)', send: async () => { const n = freshName(); const id = Buffer.from(`documents/${n}/${randomUUID()}`).toString('base64url'); return sto(`/upload/resumable/sign/${id}`, { method: 'PATCH', headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', 'x-signature': await uploadToken(n) }, body: 'abc' }); }, status: 404, kind: 'tus', code: 'The file for this url was not found' },
+  // --- text Postgres cannot store (NUL, unpaired surrogates): one rule, refused before any write
+  { name: 'progress-tracker POST NUL in message (owner)', send: () => fn('POST', 'progress-tracker', A.jwt, { documentId: processingA, stage: 'processing', progress: 1, message: 'page\u00002' }), status: 422, kind: 'fn', code: 'validation_failed' },
+  { name: 'progress-tracker POST NUL in message (service role)', send: () => fn('POST', 'progress-tracker', stack.serviceRoleKey, { documentId: processingA, stage: 'processing', progress: 1, message: 'page\u00002' }), status: 422, kind: 'fn', code: 'validation_failed' },
+  { name: 'upload-handler POST lone surrogate in name', send: post(json({ filename: 'a\ud800.pdf' })), status: 422, kind: 'fn', code: 'filename_invalid' },
+  { name: 'auth signup body []', send: () => authPost('/signup', '[]'), status: 400, kind: 'auth', code: 'bad_json' },
+  { name: 'auth signup body "x"', send: () => authPost('/signup', '"x"'), status: 400, kind: 'auth', code: 'bad_json' },
+  { name: 'auth signup password as an object', send: () => authPost('/signup', JSON.stringify({ email: `${randomUUID()}@example.com`, password: { $ne: '' } })), status: 400, kind: 'auth', code: 'bad_json' },
+  { name: 'auth signup data as a string', send: () => authPost('/signup', JSON.stringify({ email: `${randomUUID()}@example.com`, password: 'secret-123', data: 'x' })), status: 400, kind: 'auth', code: 'bad_json' },
+  { name: 'auth signup NUL in email', send: () => authPost('/signup', JSON.stringify({ email: `a\u0000${randomUUID()}@example.com`, password: 'secret-123' })), status: 400, kind: 'auth', code: 'validation_failed' },
+  { name: 'auth signup NUL in password', send: () => authPost('/signup', JSON.stringify({ email: `${randomUUID()}@example.com`, password: 'secret\u0000123' })), status: 400, kind: 'auth', code: 'validation_failed' },
+  { name: 'auth signup NUL in user metadata', send: () => authPost('/signup', JSON.stringify({ email: `${randomUUID()}@example.com`, password: 'secret-123', data: { name: 'a\u0000' } })), status: 400, kind: 'auth', code: 'validation_failed' },
+  { name: 'auth anonymous signup NUL in user metadata', send: () => authPost('/signup', JSON.stringify({ data: { name: 'a\u0000' } })), status: 400, kind: 'auth', code: 'validation_failed' },
+  { name: 'auth anonymous signup lone surrogate in user metadata', send: () => authPost('/signup', '{"data":{"name":"\\ud800"}}'), status: 400, kind: 'auth', code: 'validation_failed' },
+  { name: 'auth password grant body null', send: () => authPost('/token?grant_type=password', 'null'), status: 400, kind: 'auth', code: 'validation_failed' },
+  { name: 'auth password grant body []', send: () => authPost('/token?grant_type=password', '[]'), status: 400, kind: 'auth', code: 'bad_json' },
+  { name: 'auth password grant body "x"', send: () => authPost('/token?grant_type=password', '"x"'), status: 400, kind: 'auth', code: 'bad_json' },
+  { name: 'auth password grant NUL in email', send: () => authPost('/token?grant_type=password', JSON.stringify({ email: 'a\u0000@example.com', password: 'secret-123' })), status: 400, kind: 'auth', code: 'validation_failed' },
+  { name: 'auth password grant password as an object', send: () => authPost('/token?grant_type=password', JSON.stringify({ email: 'a@example.com', password: { $gt: '' } })), status: 400, kind: 'auth', code: 'bad_json' },
+  { name: 'auth refresh grant body null', send: () => authPost('/token?grant_type=refresh_token', 'null'), status: 400, kind: 'auth', code: 'validation_failed' },
+  { name: 'auth refresh grant body []', send: () => authPost('/token?grant_type=refresh_token', '[]'), status: 400, kind: 'auth', code: 'bad_json' },
+  { name: 'auth refresh grant NUL in the token', send: () => authPost('/token?grant_type=refresh_token', JSON.stringify({ refresh_token: 'abcdefghijkl\u0000mnop' })), status: 400, kind: 'auth', code: 'validation_failed' },
+  { name: 'auth refresh grant token as an object', send: () => authPost('/token?grant_type=refresh_token', JSON.stringify({ refresh_token: { a: 1 } })), status: 400, kind: 'auth', code: 'bad_json' },
+  { name: 'storage PUT NUL in x-metadata', send: () => signedPut({ 'x-metadata': b64('{"note":"a\\u0000b"}') }), status: 400, kind: 'storage', code: '400 InvalidParameter' },
+  { name: 'storage list NUL in prefix', send: () => sto('/object/list/documents', { method: 'POST', headers: asA(), body: JSON.stringify({ prefix: `${A.id}/\u0000` }) }), status: 400, kind: 'storage', code: '400 InvalidParameter' },
+  { name: 'storage list lone surrogate in prefix', send: () => sto('/object/list/documents', { method: 'POST', headers: asA(), body: `{"prefix":"${A.id}/\\ud800"}` }), status: 400, kind: 'storage', code: '400 InvalidParameter' },
+  { name: 'storage remove NUL in a name', send: () => sto('/object/documents', { method: 'DELETE', headers: asA(), body: JSON.stringify({ prefixes: [`${docA.path}\u0000`] }) }), status: 400, kind: 'storage', code: '400 InvalidParameter' },
+  { name: 'storage remove lone surrogate in a name', send: () => sto('/object/documents', { method: 'DELETE', headers: asA(), body: `{"prefixes":["${A.id}/\\ud800.pdf"]}` }), status: 400, kind: 'storage', code: '400 InvalidParameter' },
+  { name: 'TUS create (signed) NUL in user metadata', send: async () => { const n = freshName(); return sto('/upload/resumable/sign', { method: 'POST', headers: { ...tusHeaders(n), 'upload-metadata': tusMeta({ bucketName: 'documents', objectName: n, contentType: 'application/pdf', metadata: '{"note":"a\\u0000"}' }), 'x-signature': await uploadToken(n) } }); }, status: 400, kind: 'tus', code: /^Invalid Parameter metadata\.note: / },
+  { name: 'TUS create (bearer) NUL in user metadata', send: () => { const n = freshName(); return sto('/upload/resumable', { method: 'POST', headers: { ...tusHeaders(n), 'upload-metadata': tusMeta({ bucketName: 'documents', objectName: n, contentType: 'application/pdf', metadata: '{"note":"a\\u0000"}' }), authorization: `Bearer ${A.jwt}` } }); }, status: 400, kind: 'tus', code: /^Invalid Parameter metadata\.note: / },
+  { name: 'TUS create (bearer) NUL in contentType', send: () => { const n = freshName(); return sto('/upload/resumable', { method: 'POST', headers: { ...tusHeaders(n), 'upload-metadata': tusMeta({ bucketName: 'documents', objectName: n, contentType: 'application/pdf\u0000' }), authorization: `Bearer ${A.jwt}` } }); }, status: 400, kind: 'tus', code: /^Invalid Parameter contentType: / },
   { name: 'TUS PATCH an unknown upload (bearer route)', send: () => { const id = Buffer.from(`documents/${freshName()}/${randomUUID()}`).toString('base64url'); return sto(`/upload/resumable/${id}`, { method: 'PATCH', headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream', authorization: `Bearer ${A.jwt}` }, body: 'abc' }); }, status: 404, kind: 'tus', code: 'The file for this url was not found' },
 ];
 
@@ -330,7 +382,7 @@ for (const c of cases) {
     /** @type {any} */
     let body;
     if (c.kind !== 'tus') body = JSON.parse(text);
-    const code = c.kind === 'fn' ? body.error?.code : c.kind === 'storage' ? `${body.statusCode} ${body.error}` : text.trim();
+    const code = c.kind === 'fn' ? body.error?.code : c.kind === 'storage' ? `${body.statusCode} ${body.error}` : c.kind === 'auth' ? body.error_code : text.trim();
     if (c.code instanceof RegExp) assert.match(String(code), c.code, what);
     else assert.equal(code, c.code, what);
     assert.deepEqual(await dbFingerprint(), before, 'the database is unchanged');
@@ -357,6 +409,22 @@ test('a replayed webhook answers 200 duplicate with no second effect', async () 
   assert.equal(reused.status, 200);
   assert.equal((await reused.json()).duplicate, true);
   assert.deepEqual(await dbFingerprint(), before, 'the replays changed nothing');
+});
+
+test('auth signup with a JSON null body is an empty one, as GoTrue reads it (json.Unmarshal leaves the struct as is): an anonymous sign-in; a non-object body never is', async () => {
+  const count = async () => (await stack.sql`select count(*)::int as n from auth.users where is_anonymous`)[0]?.n;
+  const before = await count();
+  for (const body of ['[]', '"x"', '1', 'true', '[{}]']) {
+    const res = await authPost('/signup', body);
+    assert.equal(res.status, 400, body);
+    assert.equal((await res.json()).error_code, 'bad_json', body);
+  }
+  assert.equal(await count(), before, 'no anonymous user from a non-object body');
+  const res = await authPost('/signup', 'null');
+  assert.equal(res.status, 200);
+  const session = await res.json();
+  assert.equal(session.user.is_anonymous, true);
+  assert.equal(await count(), before + 1);
 });
 
 test('the corpus is big enough', () => {
