@@ -122,6 +122,12 @@ export async function createFunctionsService(ctx) {
     prefix: '/functions/v1',
     async handle(req, res, url) {
       const name = url.pathname.slice('/functions/v1/'.length).split('/')[0] ?? '';
+      if (ctx.functionsOmit?.includes(name)) {
+        // What hosted answers for a function that was never deployed (or was deleted).
+        req.resume();
+        sendJson(res, 404, { code: 'NOT_FOUND', message: 'Requested function was not found' });
+        return;
+      }
       if (req.method !== 'OPTIONS' && verifyJwt.get(name)) {
         const token = bearer(req);
         let ok = false;

@@ -27,6 +27,7 @@ export const DEFAULT_WEBHOOK_SHARED_SECRET = 'v2-uploader-local-storage-webhook-
  * @property {boolean} [legacy]     a project from before JWT signing keys: HS256 access tokens, empty JWKS
  * @property {Record<string, string>} [functionsEnv]  extra environment for the functions (tests)
  * @property {Record<string, boolean>} [functionsVerifyJwt]  verify_jwt per function over supabase/config.toml's (tests)
+ * @property {string[]} [functionsOmit]  functions left undeployed: the gateway answers 404 for them, as hosted does (tests)
  * @property {boolean} [pooler]     put a transaction-mode pooler (pgbouncer) between the functions and
  *   the database, as Supavisor on hosted (default true)
  * @property {string} [webhookSecret]
@@ -50,6 +51,7 @@ export const DEFAULT_WEBHOOK_SHARED_SECRET = 'v2-uploader-local-storage-webhook-
  * @property {import('./keys.mjs').Keyring} keys
  * @property {Record<string, string>} functionsEnv
  * @property {Record<string, boolean>} [functionsVerifyJwt]
+ * @property {string[]} [functionsOmit]
  * @property {number} jwtExpiry
  * @property {string} webhookSecret
  * @property {string} dbUrl
@@ -134,6 +136,7 @@ export async function startStack(options = {}) {
         ...options.functionsEnv,
       },
       ...(options.functionsVerifyJwt ? { functionsVerifyJwt: options.functionsVerifyJwt } : {}),
+      ...(options.functionsOmit ? { functionsOmit: options.functionsOmit } : {}),
       jwtExpiry: options.jwtExpiry ?? 3600,
       webhookSecret: options.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
       dbUrl: pg.url,
@@ -172,6 +175,7 @@ export async function startStack(options = {}) {
       await createFunctionsService(ctx),
       await createStorageService(ctx),
       await createRealtimeService(ctx),
+      (await import('./rest.mjs')).createRestService(ctx), // read-only PostgREST subset (rest.mjs)
     ];
     /** @type {import('./processor.mjs').Processor | undefined} */
     let processor;
