@@ -75,9 +75,10 @@ const suites = {
     count: (out) => suites.deno.count(out),
   },
   'stack-legacy': {
-    // The files that cross every layer (grants, functions, pipeline, RLS matrix, keys, sweep).
+    // The files that cross every layer (grants, functions, pipeline, RLS matrix, keys, sweep), and
+    // `npm run verify` against an older project.
     cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap',
-      ...['hosted-database', 'functions', 'pipeline', 'rls-matrix', 'sweep', 'auth', 'bad-input'].map((f) => `stack/test/${f}.test.mjs`)],
+      ...['hosted-database', 'functions', 'pipeline', 'rls-matrix', 'sweep', 'auth', 'bad-input', 'verify'].map((f) => `stack/test/${f}.test.mjs`)],
     env: { V2_STACK_PROFILE: 'legacy' },
     count: tapCounts,
   },

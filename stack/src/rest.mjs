@@ -59,7 +59,8 @@ export function buildQuery(table, params) {
     if (!IDENTIFIER.test(column)) throw bad(`filter (${column})`);
     const m = /^(eq|neq|lt|lte|gt|gte|is)\.(.*)$/s.exec(filter);
     if (!m) throw bad(`filter (${column}=${filter})`);
-    const [, op, value] = /** @type {[string, string, string]} */ (m);
+    const op = m[1] ?? '';
+    const value = m[2] ?? '';
     if (op === 'is') {
       if (!/^(null|true|false)$/.test(value)) throw bad(`filter (${column}=${filter})`);
       where.push(`${quote(column)} is ${value}`);
