@@ -372,7 +372,7 @@ export async function runChecks(options, report) {
     }
 
     // ---- Grants and RLS, as the Data API (PostgREST) answers anyone with the key -----------------
-    if (!report.passed('auth')) skip('anon-documents', 'anon cannot read documents (Data API)', 'not run: the key was refused');
+    if (!report.passed('auth')) skip('anon-documents', 'anon cannot read documents (Data API)', 'not run: Auth did not answer with this key');
     else await check('anon-documents', 'anon cannot read documents (Data API)',
       'Revoke what anon has: revoke all on public.documents, public.realtime_progress_updates from anon; (the migrations grant anon nothing).',
       async () => {
@@ -453,6 +453,7 @@ async function functionAnswers(url, key, name, origin) {
     headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, x-client-info, apikey, content-type' },
   });
   if (pre.status === 404) return { status: /** @type {const} */ ('fail'), detail: `404 ${describe(pre)}` };
+  if (pre.status === 0) return { status: /** @type {const} */ ('fail'), detail: describe(pre), fix: `Nothing answered at ${url}: check --url (https://<ref>.supabase.co) and the network.` };
   const allowOrigin = pre.headers.get('access-control-allow-origin');
   const allowHeaders = (pre.headers.get('access-control-allow-headers') ?? '').toLowerCase();
   if (pre.status < 200 || pre.status >= 300 || !(allowOrigin === '*' || allowOrigin === origin)) {
