@@ -184,9 +184,12 @@ export function createTusServer(ctx, store) {
       return `${bucket}/${objectName}/${randomUUID()}`;
     },
 
-    generateUrl(rawReq, { proto, host, path: base, id }) {
+    // The Location is on the stack's own public URL, from configuration: never from the request's
+    // Host (or forwarded) headers, which anyone can set (`Host: evil.example` would send the
+    // client's upload, with its token, elsewhere).
+    generateUrl(rawReq, { path: base, id }) {
       const { c } = requestContext(rawReq);
-      return `${proto}://${host}${base}${c.signed ? '/sign' : ''}/${Buffer.from(id, 'utf8').toString('base64url')}`;
+      return `${ctx.url}${base}${c.signed ? '/sign' : ''}/${Buffer.from(id, 'utf8').toString('base64url')}`;
     },
 
     getFileIdFromRequest(rawReq) {
