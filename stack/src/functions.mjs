@@ -159,16 +159,22 @@ export async function createFunctionsService(ctx) {
           agent,
         }, (up) => {
           const headers = { ...up.headers };
-          if (!req.complete) {
+          const early = !req.complete;
+          if (early) {
             // The function answered (e.g. 413) before reading the whole body: stop forwarding,
-            // drain the rest, and tell the client this connection is done rather than reset it.
+            // drain the rest, and tell the client this connection is done rather than reset it
+            // (the gateway reads what the client still sends before closing: gateway.mjs).
             req.unpipe(upstream);
             req.resume();
             headers.connection = 'close';
           }
           res.writeHead(up.statusCode ?? 502, headers);
           up.pipe(res);
-          up.on('end', () => resolve(undefined));
+          up.on('end', () => {
+            // The request to Deno was cut short: that connection cannot carry another request.
+            if (early) upstream.destroy();
+            resolve(undefined);
+          });
           up.on('error', reject);
         });
         upstream.on('error', (error) => {

@@ -10,11 +10,19 @@ import postgres from 'postgres';
 import { psql, registerCleanup, startPostgres } from '../../scripts/lib/pg.mjs';
 import { applyAll, root } from '../../scripts/lib/migrate.mjs';
 import { startPgbouncer } from '../../scripts/lib/pgbouncer.mjs';
+import { answerRaw, discardRestOfBody, onClientError, requestTarget, trackSockets } from './gateway.mjs';
 import { CORS_HEADERS, HttpError, sendJson } from './http.mjs';
 import { applyApiKey, createKeyring, DEFAULT_JWT_SECRET, DEFAULT_WEBHOOK_SECRET } from './keys.mjs';
 
 /** The local processing_webhook_secret (Vault) = WEBHOOK_SHARED_SECRET of the functions; local use only. */
 export const DEFAULT_WEBHOOK_SHARED_SECRET = 'v2-uploader-local-storage-webhook-secret';
+
+/** A request that arrives while the stack is starting waits this long for it, then gets 503. */
+const STARTUP_WAIT_MS = 30_000;
+/** Stopping waits this long for each part (a stuck client, a service that hangs) at most. */
+const STOP_STEP_MS = 10_000;
+/** …and this long for the gateway's connections to close once they have all been ended. */
+const GATEWAY_CLOSE_MS = 2_000;
 
 /**
  * @typedef {object} StackOptions
@@ -79,13 +87,17 @@ export async function startStack(options = {}) {
   const pg = await startPostgres(dataDir ? { dataDir: path.join(dataDir, 'db'), reset: options.reset ?? false } : {});
   /** @type {(() => Promise<void> | void)[]} */
   const closers = [];
+  /** Stops the gateway: first, so that no request reaches a service that is stopping. */
+  /** @type {(() => Promise<void>) | undefined} */
+  let closeGateway;
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    for (const close of closers.reverse()) {
+    for (const close of [closeGateway, ...closers.reverse()]) {
+      if (!close) continue;
       try {
-        await close();
+        await withinBound(close(), STOP_STEP_MS, () => log(`stack: a part did not stop within ${STOP_STEP_MS} ms; going on`));
       } catch (error) {
         log(`stack: error while stopping: ${error}`);
       }
@@ -94,6 +106,9 @@ export async function startStack(options = {}) {
   };
   // Ctrl-C / SIGTERM: stop Deno and the services before the database.
   registerCleanup(stop);
+  /** Tells requests waiting for the start-up that it failed (they get 503). */
+  /** @type {(error: unknown) => void} */
+  let startFailed = () => {};
   try {
     await applyAll(pg, { seed: options.seed ?? true, legacy: options.legacy ?? false });
     // Supavisor's transaction mode (port 6543 on hosted) in front of the database; the functions
@@ -119,6 +134,7 @@ export async function startStack(options = {}) {
     mkdirSync(filesDir, { recursive: true });
 
     const server = createServer();
+    const sockets = trackSockets(server);
     /** @type {StackContext} */
     const ctx = {
       url: '',
@@ -153,6 +169,118 @@ export async function startStack(options = {}) {
       webhookUrl: '',
     };
 
+    /** Set once every service is up; until then requests wait for `ready` (see whenReady). */
+    /** @type {Service[] | undefined} */
+    let services;
+    /** @type {(value?: unknown) => void} */
+    let markReady = () => {};
+    /** @type {(error: unknown) => void} */
+    let markFailed = () => {};
+    const ready = new Promise((resolve, reject) => {
+      markReady = resolve;
+      markFailed = reject;
+    });
+    ready.catch(() => {});
+    startFailed = markFailed;
+
+    /** Resolves with the services once the stack is up; rejects if it fails or takes too long. */
+    const whenReady = () => services
+      ? Promise.resolve(services)
+      : withinBound(ready.then(() => /** @type {Service[]} */ (services), () => {
+        throw new HttpError(503, 'unavailable', 'The local stack failed to start; see its output.');
+      }), STARTUP_WAIT_MS, () => {
+        throw new HttpError(503, 'starting', 'The local stack is still starting.');
+      });
+
+    /** @param {Service} s @param {string} rawPath */
+    const routes = (s, rawPath) => rawPath === s.prefix || rawPath.startsWith(s.prefix + '/');
+
+    /**
+     * One request, start to end: nothing it does escapes as an exception (an error is its
+     * answer); a request that arrives during start-up waits for the stack.
+     * @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res
+     */
+    const onRequest = (req, res) => {
+      res.once('finish', () => discardRestOfBody(req));
+      // Kong adds CORS for every route; services that answer CORS themselves override these.
+      for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
+      // Allow whatever headers a preflight asks for (supabase-js adds new ones over time, e.g.
+      // x-supabase-api-version), as Supabase's gateway does.
+      const asked = req.headers['access-control-request-headers'];
+      if (asked) res.setHeader('access-control-allow-headers', String(asked));
+      /** @type {Service | undefined} */
+      let service;
+      whenReady()
+        .then((all) => {
+          const url = requestTarget(req, ctx.url);
+          // Route by the raw path: `new URL` would resolve `/storage/v1/../auth/v1` into another service.
+          // Services that take names from the path (storage) read the raw path and refuse dot segments.
+          const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+          service = all.find((s) => routes(s, rawPath));
+          if (!service) throw new HttpError(404, 'not_found', `no route matched ${url.pathname}`);
+          const routed = service;
+          // The gateway's key handling (sb_ keys → a JWT of their role); functions check their own.
+          return Promise.resolve(routed.prefix === '/functions/v1' ? undefined : applyApiKey(req, keys))
+            .then(() => routed.handle(req, res, url));
+        })
+        .catch((error) => {
+          if (error instanceof HttpError) {
+            if (error.status === 503) res.setHeader('retry-after', '1');
+            sendJson(res, error.status, { code: error.code, message: error.message, error: error.code });
+          } else {
+            ctx.log(`stack: ${service?.prefix ?? 'gateway'} failed`, { error: String(error?.stack ?? error) });
+            sendJson(res, 500, { code: 'internal_error', message: 'the local stack failed; see its output' });
+          }
+        })
+        .finally(() => {
+          // An answer that had started when the handler failed cannot be finished: end the
+          // connection rather than leave the client waiting for the rest.
+          if (res.headersSent && !res.writableEnded) res.destroy();
+        });
+    };
+
+    /**
+     * An Upgrade request: only Realtime's WebSocket switches protocols; everything else gets an
+     * HTTP answer and a clean close (Node hands the socket over raw, with no response object).
+     * @param {import('node:http').IncomingMessage} req @param {import('node:stream').Duplex} socket @param {Buffer} head
+     */
+    const onUpgrade = (req, socket, head) => {
+      socket.on('error', () => {});
+      whenReady()
+        .then((all) => {
+          requestTarget(req, ctx.url);
+          const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+          const service = all.find((s) => routes(s, rawPath));
+          if (!service) throw new HttpError(404, 'not_found', `no route matched ${rawPath}`);
+          if (!service.upgrade || !/^websocket$/i.test(String(req.headers.upgrade ?? ''))) {
+            throw new HttpError(400, 'upgrade_not_supported',
+              `${rawPath} does not switch to ${String(req.headers.upgrade ?? '')}: send it without Upgrade (only /realtime/v1/websocket takes a WebSocket)`);
+          }
+          service.upgrade(req, socket, head);
+        })
+        .catch((error) => {
+          if (error instanceof HttpError) {
+            answerRaw(socket, error.status, error.code, error.message, error.status === 503 ? { 'Retry-After': '1' } : {});
+          } else {
+            ctx.log('stack: upgrade failed', { error: String(error?.stack ?? error) });
+            answerRaw(socket, 500, 'internal_error', 'the local stack failed; see its output');
+          }
+        });
+    };
+
+    // Every listener is in place before the port is bound: a request never meets a server that
+    // does not answer, however early it comes.
+    server.on('request', onRequest);
+    server.on('upgrade', onUpgrade);
+    // The gateway is not a proxy; without a listener Node would drop the connection unanswered.
+    server.on('connect', (req, socket) => answerRaw(socket, 405, 'method_not_allowed',
+      'The gateway is not a proxy: CONNECT is not served.', { Allow: CORS_HEADERS['access-control-allow-methods'] }));
+    server.on('clientError', onClientError);
+    // Node's own 417 has no body; say why, as every other refusal does.
+    server.on('checkExpectation', (req, res) => sendJson(res, 417, {
+      code: 'expectation_failed', message: `Expect: ${String(req.headers.expect)} is not supported (only 100-continue).`,
+    }));
+
     await new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 54321, '127.0.0.1', () => resolve(undefined));
@@ -160,17 +288,14 @@ export async function startStack(options = {}) {
     const address = /** @type {import('node:net').AddressInfo} */ (server.address());
     ctx.url = `http://127.0.0.1:${address.port}`;
     ctx.webhookUrl = options.webhookUrl ?? `${ctx.url}/functions/v1/processing-webhook?source=storage`;
-    closers.push(() => new Promise((resolve) => {
-      server.closeAllConnections?.();
-      server.close(() => resolve(undefined));
-    }));
+    closeGateway = () => sockets.close(GATEWAY_CLOSE_MS);
 
     const { createAuthService } = await import('./auth.mjs');
     const { createFunctionsService } = await import('./functions.mjs');
     const { createStorageService } = await import('./storage.mjs');
     const { createRealtimeService } = await import('./realtime.mjs');
     /** @type {Service[]} */
-    const services = [
+    const created = [
       await createAuthService(ctx),
       await createFunctionsService(ctx),
       await createStorageService(ctx),
@@ -182,9 +307,9 @@ export async function startStack(options = {}) {
     if (options.processor !== false) {
       const { createProcessor } = await import('./processor.mjs');
       processor = await createProcessor(ctx, options.processor || {});
-      services.push(processor.service);
+      created.push(processor.service);
     }
-    for (const s of services) if (s.close) closers.push(s.close);
+    for (const s of created) if (s.close) closers.push(s.close);
 
     // pg_net's worker: Database Webhooks (the storage.objects trigger) are delivered by it. The
     // schedules (sweep, retention, reconciliation) are run by the real pg_cron in Postgres.
@@ -199,41 +324,8 @@ export async function startStack(options = {}) {
       else await sql`select vault.create_secret(${value}, ${name})`;
     }
 
-    server.on('request', (req, res) => {
-      // Route by the raw path: `new URL` would resolve `/storage/v1/../auth/v1` into another service.
-      // Services that take names from the path (storage) read the raw path and refuse dot segments.
-      const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
-      const url = new URL(req.url ?? '/', ctx.url);
-      const service = services.find((s) => rawPath === s.prefix || rawPath.startsWith(s.prefix + '/'));
-      // Kong adds CORS for every route; services that answer CORS themselves override these.
-      for (const [k, v] of Object.entries(CORS_HEADERS)) res.setHeader(k, v);
-      // Allow whatever headers a preflight asks for (supabase-js adds new ones over time, e.g.
-      // x-supabase-api-version), as Supabase's gateway does.
-      const asked = req.headers['access-control-request-headers'];
-      if (asked) res.setHeader('access-control-allow-headers', String(asked));
-      if (!service) {
-        sendJson(res, 404, { message: 'no route matched', path: url.pathname });
-        return;
-      }
-      Promise.resolve()
-        // The gateway's key handling (sb_ keys → a JWT of their role); functions check their own.
-        .then(() => (service.prefix === '/functions/v1' ? undefined : applyApiKey(req, keys)))
-        .then(() => service.handle(req, res, url))
-        .catch((error) => {
-          if (error instanceof HttpError) {
-            sendJson(res, error.status, { code: error.code, message: error.message, error: error.code });
-          } else {
-            ctx.log(`stack: ${service.prefix} failed`, { error: String(error?.stack ?? error) });
-            sendJson(res, 500, { code: 'internal_error', message: 'the local stack failed; see its output' });
-          }
-        });
-    });
-    server.on('upgrade', (req, socket, head) => {
-      const url = new URL(req.url ?? '/', ctx.url);
-      const service = services.find((s) => s.upgrade && url.pathname.startsWith(s.prefix));
-      if (service?.upgrade) service.upgrade(req, socket, head);
-      else socket.destroy();
-    });
+    services = created;
+    markReady();
 
     return {
       url: ctx.url,
@@ -270,7 +362,24 @@ export async function startStack(options = {}) {
       stop,
     };
   } catch (error) {
+    startFailed(error);
+    // Let the requests that waited get their 503 out before the gateway closes.
+    await new Promise((resolve) => setImmediate(resolve));
     await stop();
     throw error;
   }
+}
+
+/**
+ * `promise`, or what `onTimeout` returns (or throws) if it has not settled within `ms`.
+ * @template T @param {Promise<T> | T} promise @param {number} ms @param {() => any} onTimeout
+ * @returns {Promise<T>}
+ */
+function withinBound(promise, ms, onTimeout) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const late = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
+  }).then(onTimeout);
+  return Promise.race([Promise.resolve(promise), late]).finally(() => clearTimeout(timer));
 }
