@@ -17,6 +17,7 @@ export { UploadError } from './upload-error.js';
 export { Subscribable } from './subscribable.js';
 export type { AnyListener } from './subscribable.js';
 export type { UploadErrorCode, UploadErrorOptions, UploadErrorRequest } from './upload-error.js';
-export { rejectionMessage } from './validation/messages.js';
+export { formatByteRate, formatFileSize, rejectionMessage } from './validation/messages.js';
+export { DEFAULT_VALIDATION_OPTIONS } from './validation/validate.js';
 export { matchesAccept } from './accept.js';
 export type { AcceptableFile } from './accept.js';

@@ -20,7 +20,7 @@ export {
   validateFiles,
 } from './validate.js';
 export type { ValidationContext, ValidationOptions, ValidationOptionsInput } from './validate.js';
-export { displayFileName, formatFileSize, rejectionMessage } from './messages.js';
+export { displayFileName, formatByteRate, formatFileSize, rejectionMessage } from './messages.js';
 export { rejectionError } from './rejection-error.js';
 export { filesFromDataTransfer, filesFromInput } from './data-transfer.js';
 export type { PickedFile } from './data-transfer.js';

@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import type { RejectionReason } from '../types.js';
 import { DOCX_TYPE, PDF_TYPE, TEXT_TYPE } from './magic.js';
-import { displayFileName, formatFileSize, rejectionMessage } from './messages.js';
+import { displayFileName, formatByteRate, formatFileSize, rejectionMessage } from './messages.js';
 import { DEFAULT_VALIDATION_OPTIONS } from './validate.js';
 
 const MiB = 1024 * 1024;
@@ -19,6 +19,20 @@ describe('formatFileSize', () => {
   it('formats numbers for the locale, and survives a malformed locale', () => {
     expect(formatFileSize(62.5 * MiB, 'de-DE')).to.equal('62,5 MB');
     expect(formatFileSize(62.5 * MiB, 'not a locale!')).to.equal('62.5 MB');
+  });
+
+  it('shows the default limit as the server states it: 52,428,800 bytes are 50 MB', () => {
+    expect(formatFileSize(DEFAULT_VALIDATION_OPTIONS.maxFileSize, 'en')).to.equal('50 MB');
+    expect(formatFileSize(DEFAULT_VALIDATION_OPTIONS.maxFileSize, 'de')).to.equal('50 MB');
+  });
+});
+
+describe('formatByteRate', () => {
+  it('uses the same units as sizes, per second, in whole bytes below a kB', () => {
+    expect(formatByteRate(1.5 * MiB, 'en')).to.equal('1.5 MB/s');
+    expect(formatByteRate(1.5 * MiB, 'de')).to.equal('1,5 MB/s');
+    expect(formatByteRate(512.4, 'en')).to.equal('512 bytes per second');
+    expect(formatByteRate(1.5 * MiB, 'not a locale!')).to.equal('1.5 MB/s');
   });
 });
 

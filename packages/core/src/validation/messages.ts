@@ -23,8 +23,8 @@ function withLocale<T>(locale: Intl.LocalesArgument, create: (locale: Intl.Local
   }
 }
 
-/** `bytes` in the largest unit that keeps the number at 1 or more: "62.3 MB", "512 bytes". */
-export function formatFileSize(bytes: number, locale?: Intl.LocalesArgument): string {
+/** `bytes` in the largest unit that keeps the number at 1 or more, with `suffix` on the unit. */
+function formatBytes(bytes: number, locale: Intl.LocalesArgument, suffix: '' | '-per-second'): string {
   let value = bytes;
   let step = 0;
   while (value >= UNIT_STEP && step < SIZE_UNITS.length - 1) {
@@ -35,11 +35,22 @@ export function formatFileSize(bytes: number, locale?: Intl.LocalesArgument): st
   return withLocale(locale, (tag) =>
     new Intl.NumberFormat(tag, {
       style: 'unit',
-      unit,
+      unit: `${unit}${suffix}`,
+      // Bytes in full ("3 bytes"): the short form of the byte unit is not plural in every locale.
       unitDisplay: unit === 'byte' ? 'long' : 'short',
-      maximumFractionDigits: 1,
+      maximumFractionDigits: unit === 'byte' ? 0 : 1,
     }).format(value),
   );
+}
+
+/** `bytes` in the largest unit that keeps the number at 1 or more: "62.3 MB", "512 bytes". */
+export function formatFileSize(bytes: number, locale?: Intl.LocalesArgument): string {
+  return formatBytes(bytes, locale, '');
+}
+
+/** A transfer rate in the same units as `formatFileSize`: "1.5 MB/s". */
+export function formatByteRate(bytesPerSecond: number, locale?: Intl.LocalesArgument): string {
+  return formatBytes(bytesPerSecond, locale, '-per-second');
 }
 
 /**
