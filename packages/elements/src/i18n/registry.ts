@@ -2,6 +2,7 @@
 // built in too but loaded with import() the first time a page asks for them (an element
 // waits for its table before it renders: `localeReady`), so a page in English does not pay
 // for them. `./locale.js`, the public module, adds them synchronously instead.
+import { formatByteRate, formatFileSize } from '@v2-uploader/core/store';
 import { en } from './en.js';
 import type { Formatted, LocaleStrings } from './strings.js';
 
@@ -92,24 +93,12 @@ export function resolveLocale(requested: string | undefined): ResolvedLocale {
   return { tag: intlTag, dir: RTL.has(intlTag.split('-')[0]!.toLowerCase()) ? 'rtl' : 'ltr', strings, format: formatter(intlTag) };
 }
 
-const UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-
-/** Sizes in decimal units (what file managers show), times and percentages through Intl. */
+/**
+ * Sizes and speeds as the core and the server state them (1024-based: 52,428,800 bytes are
+ * "50 MB"), times and percentages, all through Intl for `tag`.
+ */
 export function formatter(tag: string): Formatted {
-  /** `bytes` in the largest decimal unit below it, with Intl's unit (optionally per second). */
-  const scaled = (bytes: number, perSecond: boolean) => {
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1000 && unit < UNITS.length - 1) {
-      value /= 1000;
-      unit += 1;
-    }
-    const name = perSecond ? `${UNITS[unit]}-per-second` : UNITS[unit]!;
-    // Bytes in full ("3 bytes"): the short form of the byte unit is not plural in every locale.
-    const display = unit === 0 ? 'long' : 'short';
-    return new Intl.NumberFormat(tag, { style: 'unit', unit: name, unitDisplay: display, maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
-  };
-  const size = (bytes: number) => scaled(bytes, false);
+  const size = (bytes: number) => formatFileSize(bytes, tag);
   const duration = (seconds: number) => {
     const s = Math.max(0, Math.round(seconds));
     if (s < 60) return new Intl.NumberFormat(tag, { style: 'unit', unit: 'second', unitDisplay: 'short' }).format(s);
@@ -117,6 +106,6 @@ export function formatter(tag: string): Formatted {
     return new Intl.NumberFormat(tag, { style: 'unit', unit: 'hour', unitDisplay: 'short', maximumFractionDigits: 1 }).format(s / 3600);
   };
   const percent = (fraction: number) => new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 }).format(fraction);
-  const speed = (bps: number) => scaled(bps, true);
+  const speed = (bps: number) => formatByteRate(bps, tag);
   return { size, duration, percent, speed };
 }

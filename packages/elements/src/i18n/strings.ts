@@ -1,6 +1,6 @@
 import type { FileStatus, RejectionReason } from '@v2-uploader/core';
 
-/** Sizes, times and percentages already formatted for the locale (see format.ts). */
+/** Sizes, times and percentages already formatted for the locale (see `formatter` in registry.ts). */
 export interface Formatted {
   size(bytes: number): string;
   duration(seconds: number): string;

@@ -1,12 +1,14 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { type FileStatus, newFileState, type RejectionReason, UploadError, type UploadFileState } from '@v2-uploader/core';
+import { type FileStatus, formatFileSize, newFileState, type RejectionReason, UploadError, type UploadFileState } from '@v2-uploader/core';
 import { resolveLocale } from '../i18n/locale.js';
 import type { V2ProgressBar } from '../progress-bar/progress-bar.js';
 import './define.js';
 import { V2UploadItem } from './upload-item.js';
 
+const MiB = 1024 * 1024;
+
 const file = (overrides: Partial<UploadFileState> = {}): UploadFileState => ({
-  ...newFileState({ id: 'f1', name: 'report.pdf', size: 2_000_000, type: 'application/pdf', addedAt: 0 }),
+  ...newFileState({ id: 'f1', name: 'report.pdf', size: 2 * MiB, type: 'application/pdf', addedAt: 0 }),
   ...overrides,
 });
 
@@ -25,7 +27,7 @@ const buttons = (el: V2UploadItem) =>
 const bar = (el: V2UploadItem) => part(el, 'progress') as V2ProgressBar;
 
 const network = new UploadError('fetch failed', { code: 'network' });
-const tooLarge: RejectionReason = { code: 'file-too-large', size: 60_000_000, maxSize: 50_000_000 };
+const tooLarge: RejectionReason = { code: 'file-too-large', size: 60 * MiB, maxSize: 50 * MiB };
 
 describe('<v2-upload-item> states', () => {
   it('is registered by the define entry and renders nothing without a file', async () => {
@@ -120,10 +122,19 @@ describe('<v2-upload-item> states', () => {
   });
 
   it('shows name, size, percent, speed and time left while uploading', async () => {
-    const el = await render(file({ status: 'uploading', progress: 0.4, speed: 1_500_000, etaSeconds: 30 }));
+    const el = await render(file({ status: 'uploading', progress: 0.4, speed: 1.5 * MiB, etaSeconds: 30 }));
     expect(text(el, 'name')).to.equal('report.pdf');
     expect(text(el, 'size')).to.equal('2 MB');
     expect(text(el, 'details')).to.equal('40% · 1.5 MB/s · 30 sec left');
+  });
+
+  it('states sizes and speeds as the core does (1024-based), with the locale\'s numbers', async () => {
+    const state = file({ size: 2.5 * MiB, status: 'uploading', progress: 0.4, speed: 1.5 * MiB, etaSeconds: 30 });
+    const en = await render(state);
+    expect(text(en, 'size')).to.equal(formatFileSize(2.5 * MiB, 'en')).and.to.equal('2.5 MB');
+    const de = await render(state, resolveLocale('de-AT'));
+    expect(text(de, 'size')).to.equal('2,5 MB');
+    expect(text(de, 'details')).to.contain('1,5 MB/s');
   });
 
   it('shows time left for processing when the server estimates it, and no speed', async () => {

@@ -41,7 +41,7 @@ describe('<v2-uploader>', () => {
     expect(zone.tagName).to.equal('BUTTON');
     expect(zone.textContent).to.contain('Upload documents');
     expect(part(el, 'hint')!.textContent).to.contain('PDF, DOCX, TXT');
-    expect(part(el, 'hint')!.textContent).to.contain('52.4 MB');
+    expect(part(el, 'hint')!.textContent).to.contain('up to 50 MB', 'the 50 MiB limit, counted as the core and the server count it');
     expect(part(el, 'list')).to.equal(null);
     await expect(el).to.be.accessible();
   });

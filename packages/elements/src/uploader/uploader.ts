@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { matchesAccept, Uploader, type UploaderEventMap, type UploaderOptions } from '@v2-uploader/core/store';
+import { DEFAULT_VALIDATION_OPTIONS, matchesAccept, Uploader, type UploaderEventMap, type UploaderOptions } from '@v2-uploader/core/store';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -19,8 +19,6 @@ const defaultTrue = {
   fromAttribute: (value: string | null) => value === null || value.toLowerCase() !== 'false',
   toAttribute: (value: boolean) => (value ? null : 'false'),
 };
-
-const DEFAULT_ACCEPT = '.pdf,.docx,.txt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml.document,text/plain';
 
 /**
  * Upload documents to Supabase: drop, paste or pick files; each is checked, hashed,
@@ -146,8 +144,8 @@ export class V2UploaderElement extends LitElement {
     this.supabaseUrl = '';
     this.anonKey = '';
     this.supabase = undefined;
-    this.accept = DEFAULT_ACCEPT;
-    this.maxFileSize = 52_428_800;
+    this.accept = DEFAULT_VALIDATION_OPTIONS.accept;
+    this.maxFileSize = DEFAULT_VALIDATION_OPTIONS.maxFileSize;
     this.maxFiles = Infinity;
     this.multiple = false;
     this.autoUpload = true;
