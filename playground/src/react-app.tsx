@@ -1,8 +1,10 @@
 // The hooks-only React UI of the playground: no <v2-uploader>, just @v2-uploader/react's hooks
 // over the same core store — the way a team with its own design system builds an uploader.
+// One <UploaderProvider> owns the store; every hook below (the list, the dropzone, each row's
+// useUpload) takes it from there.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { UploadFileState } from '@v2-uploader/core';
-import { useDropzone, useUpload, useUploader, useUploaderState } from '@v2-uploader/react';
+import { UploaderProvider, useDropzone, useUpload, useUploaderState } from '@v2-uploader/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
@@ -25,10 +27,9 @@ function Row({ file }: { file: UploadFileState }) {
   );
 }
 
-function HooksUploader({ supabase }: { supabase: SupabaseClient }) {
-  const uploader = useUploader({ supabase });
-  const files = useUploaderState(uploader, (s) => s.files);
-  const { getRootProps, getInputProps, isDragActive, isDragReject } = useDropzone({ uploader });
+function HooksUploader() {
+  const files = useUploaderState((s) => s.files);
+  const { getRootProps, getInputProps, isDragActive, isDragReject } = useDropzone();
   return (
     <div>
       <div {...getRootProps()} className="react-dropzone" aria-label="Upload documents with the React UI">
@@ -43,7 +44,9 @@ function HooksUploader({ supabase }: { supabase: SupabaseClient }) {
 export function mount(supabase: SupabaseClient, container: Element): void {
   createRoot(container).render(
     <StrictMode>
-      <HooksUploader supabase={supabase} />
+      <UploaderProvider supabase={supabase}>
+        <HooksUploader />
+      </UploaderProvider>
     </StrictMode>,
   );
 }
