@@ -5,6 +5,7 @@ import type { V2UploaderElement } from '@v2-uploader/elements';
 import { createRef, type ReactElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { scripted } from './testing/scripted.js';
+import { useUploaderContext } from './uploader-context.js';
 import { UploaderProvider } from './uploader-provider.js';
 import { useDropzone } from './use-dropzone.js';
 import { useUpload } from './use-upload.js';
@@ -92,6 +93,29 @@ export function describeServerRendering(): void {
         return null;
       }
       expect(() => renderToString(<Orphan />)).to.throw(/useUploadProgress: no Supabase client/);
+    });
+
+    it('explains a missing uploader: each hook names the provider to wrap it in and how to pass one', () => {
+      const cases: [name: string, use: () => unknown, passing: string][] = [
+        ['useUpload', () => useUpload('file-1'), 'useUpload(fileId, uploader)'],
+        ['useUploaderState', () => useUploaderState((s) => s.files.length), 'useUploaderState(uploader, selector)'],
+        ['useDropzone', () => useDropzone(), 'useDropzone({ uploader })'],
+        ['useUploaderContext', () => useUploaderContext(), ''],
+      ];
+      for (const [name, use, passing] of cases) {
+        function Orphan() {
+          use();
+          return null;
+        }
+        let message = '';
+        try {
+          renderToString(<Orphan />);
+        } catch (error) {
+          message = (error as Error).message;
+        }
+        expect(message, name).to.contain(`${name}: no uploader here. Wrap the component that calls ${name} in <UploaderProvider>`);
+        if (passing) expect(message, name).to.contain(`Or pass one: ${passing}.`);
+      }
     });
   });
 }

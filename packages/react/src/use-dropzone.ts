@@ -46,7 +46,7 @@ function compose<E extends SyntheticEvent>(theirs: ((event: E) => void) | undefi
  * pasted or picked to the uploader.
  */
 export function useDropzone(options: UseDropzoneOptions = {}): DropzoneState {
-  const uploader = useResolvedUploader(options.uploader, 'useDropzone');
+  const uploader = useResolvedUploader(options.uploader, 'useDropzone', 'useDropzone({ uploader })');
   const { accept = uploader.options.accept, multiple = true, disabled = false, onDrop } = options;
   const [drag, setDrag] = useState<'none' | 'accept' | 'reject'>('none');
   const input = useRef<HTMLInputElement | null>(null);

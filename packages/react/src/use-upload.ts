@@ -19,7 +19,7 @@ export interface UseUploadResult {
  * only when something about it changed), not when other files make progress.
  */
 export function useUpload(fileId: string, uploader?: Uploader): UseUploadResult {
-  const store = useResolvedUploader(uploader, 'useUpload');
+  const store = useResolvedUploader(uploader, 'useUpload', 'useUpload(fileId, uploader)');
   const select = useCallback((snapshot: UploaderSnapshot) => snapshot.files.find((f) => f.id === fileId), [fileId]);
   const file = useSubscribable(store, select);
   // Bound to this file: without an id the store's methods act on every file.

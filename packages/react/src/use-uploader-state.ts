@@ -23,7 +23,7 @@ export function useUploaderState<T>(
 ): T | UploaderSnapshot {
   // An Uploader is an object, a selector a function: that tells the two call shapes apart.
   const selectorFirst = typeof first === 'function';
-  const uploader = useResolvedUploader(selectorFirst ? undefined : first, 'useUploaderState');
+  const uploader = useResolvedUploader(selectorFirst ? undefined : first, 'useUploaderState', 'useUploaderState(uploader, selector)');
   const selector = (selectorFirst ? first : (second as Selector<T> | undefined)) ?? (wholeSnapshot as unknown as Selector<T>);
   const isEqual = (selectorFirst ? (second as IsEqual<T> | undefined) : third) ?? Object.is;
   return useSubscribable(uploader, selector, isEqual);
