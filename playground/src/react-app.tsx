@@ -3,13 +3,16 @@
 // One <UploaderProvider> owns the store; every hook below (the list, the dropzone, each row's
 // useUpload) takes it from there.
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { UploadFileState } from '@v2-uploader/core';
+import { type FileAction, fileActionList, type UploadFileState } from '@v2-uploader/core';
 import { UploaderProvider, useDropzone, useUpload, useUploaderState } from '@v2-uploader/react';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 
+const LABEL: Record<FileAction, string> = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Retry', remove: 'Remove' };
+
 function Row({ file }: { file: UploadFileState }) {
   const { pause, resume, cancel, retry, remove } = useUpload(file.id);
+  const actions: Record<FileAction, () => void> = { pause, resume, cancel, retry, remove };
   const percent = Math.round(file.progress * 100);
   return (
     <li data-status={file.status}>
@@ -17,11 +20,9 @@ function Row({ file }: { file: UploadFileState }) {
       <progress max={100} value={percent} aria-label={`Progress of ${file.name}`} />
       {file.error ? <span role="alert"> {file.error.message}</span> : null}
       <span>
-        {file.status === 'uploading' ? <button type="button" onClick={pause}>Pause</button> : null}
-        {file.status === 'paused' ? <button type="button" onClick={resume}>Resume</button> : null}
-        {['queued', 'hashing', 'uploading', 'paused', 'retrying'].includes(file.status) ? <button type="button" onClick={cancel}>Cancel</button> : null}
-        {file.status === 'failed' && !file.rejection ? <button type="button" onClick={retry}>Retry</button> : null}
-        <button type="button" onClick={remove}>Remove</button>
+        {fileActionList(file).map((action) => (
+          <button key={action} type="button" onClick={actions[action]}>{LABEL[action]}</button>
+        ))}
       </span>
     </li>
   );

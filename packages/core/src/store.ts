@@ -13,6 +13,8 @@ export { DEFAULT_OPTIONS } from './uploader-options.js';
 export type { UploaderEventMap, UploaderEventType, UploaderEventListener } from './uploader-events.js';
 export type { FileStatus, RejectionReason, UploadFileState, UploaderSnapshot, UploaderTotals } from './types.js';
 export { TERMINAL_STATUSES, PROCESSING_STATUSES } from './types.js';
+export { fileActions, fileActionList } from './file-actions.js';
+export type { FileAction, FileActions } from './file-actions.js';
 export { UploadError } from './upload-error.js';
 export { Subscribable } from './subscribable.js';
 export type { AnyListener } from './subscribable.js';

@@ -1,7 +1,7 @@
 // An uploader UI of an app's own, built only from @v2-uploader/react's hooks: useDropzone for
 // the drop zone, useUploaderState for the list and summary, useUpload for each row. No
 // <v2-uploader> inside: this is what a team with its own design system writes.
-import { formatFileSize, type UploadFileState } from '@v2-uploader/core';
+import { type FileAction, fileActionList, formatFileSize, type UploadFileState } from '@v2-uploader/core';
 import { useDropzone, useUpload, useUploaderState } from '@v2-uploader/react';
 import type { CSSProperties } from 'react';
 
@@ -11,6 +11,8 @@ const STATUS: Record<UploadFileState['status'], string> = {
   duplicate: 'Already uploaded', failed: 'Failed', cancelled: 'Cancelled', paused: 'Paused', retrying: 'Retrying',
   stalled: 'Stalled',
 };
+
+const LABEL: Record<FileAction, string> = { pause: 'Pause', resume: 'Resume', cancel: 'Cancel', retry: 'Retry', remove: 'Remove' };
 
 const styles = {
   zone: (accept: boolean, reject: boolean): CSSProperties => ({
@@ -28,6 +30,7 @@ const styles = {
 function Row({ id }: { id: string }) {
   const { file, pause, resume, cancel, retry, remove } = useUpload(id);
   if (!file) return null;
+  const actions: Record<FileAction, () => void> = { pause, resume, cancel, retry, remove };
   const terminal = ['completed', 'duplicate', 'failed', 'cancelled'].includes(file.status);
   const percent = Math.round(file.progress * 100);
   const problem = file.status === 'failed' ? file.error?.message : file.stuck ? 'No progress on the server for a long while.' : undefined;
@@ -41,16 +44,11 @@ function Row({ id }: { id: string }) {
         </span>
       </span>
       <span>
-        {file.status === 'paused' ? (
-          <button type="button" style={styles.button} onClick={resume}>Resume<span className="visually-hidden"> {file.name}</span></button>
-        ) : !terminal ? (
-          <button type="button" style={styles.button} onClick={pause}>Pause<span className="visually-hidden"> {file.name}</span></button>
-        ) : null}
-        {!terminal && <button type="button" style={styles.button} onClick={cancel}>Cancel<span className="visually-hidden"> {file.name}</span></button>}
-        {(file.status === 'failed' && !file.rejection) || file.status === 'cancelled' ? (
-          <button type="button" style={styles.button} onClick={retry}>Retry<span className="visually-hidden"> {file.name}</span></button>
-        ) : null}
-        <button type="button" style={styles.button} onClick={remove}>Remove<span className="visually-hidden"> {file.name}</span></button>
+        {fileActionList(file).map((action) => (
+          <button key={action} type="button" style={styles.button} onClick={actions[action]}>
+            {LABEL[action]}<span className="visually-hidden"> {file.name}</span>
+          </button>
+        ))}
       </span>
       {file.status !== 'failed' && file.status !== 'cancelled' && (
         <progress style={{ gridColumn: '1 / -1', width: '100%', accentColor: '#6d28d9' }} max={100} value={percent} aria-label={`Progress of ${file.name}`} />

@@ -1,7 +1,8 @@
+import type { FileAction } from '@v2-uploader/core/store';
 import { html, svg, type SVGTemplateResult, type TemplateResult } from 'lit';
 
-/** The buttons of an upload row. */
-export type ItemActionName = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
+/** The buttons of an upload row: the core's file actions. */
+export type ItemActionName = FileAction;
 
 const paths: Record<ItemActionName, SVGTemplateResult> = {
   pause: svg`<path d="M9 5v14M15 5v14" />`,

@@ -1,38 +1,11 @@
-// What a row shows for a file state, as plain data: which buttons, how full the bar is,
-// which lines of text. Kept apart from the element so each rule is stated once.
+// What a row shows for a file state, as plain data: how full the bar is, which lines of text.
+// Kept apart from the element so each rule is stated once. Which buttons a status allows is
+// the core's `fileActions`, shared with every other UI.
 import { type FileStatus, PROCESSING_STATUSES, TERMINAL_STATUSES, type UploadFileState } from '@v2-uploader/core/store';
 import type { ResolvedLocale } from '../i18n/locale.js';
-import type { V2ItemAction } from './item-action-event.js';
 
-/** Statuses where pausing stops or holds real work (the server keeps a TUS offset). */
-const PAUSABLE: readonly FileStatus[] = ['queued', 'hashing', 'initializing', 'uploading', 'retrying', 'stalled'];
 /** Steps whose length is unknown until they report something. */
 const WARMING_UP: readonly FileStatus[] = ['validating', 'hashing', 'initializing'];
-
-/**
- * The row's buttons, in two slots that swap in place (pause ↔ resume, cancel ↔ retry), so
- * a focused button stays focused when pressing it changes the status, plus remove.
- */
-export interface ItemActions {
-  toggle: 'pause' | 'resume' | undefined;
-  stop: 'cancel' | 'retry' | undefined;
-}
-
-export function actionsFor(file: UploadFileState): ItemActions {
-  const { status } = file;
-  const terminal = TERMINAL_STATUSES.includes(status);
-  const toggle = PAUSABLE.includes(status) ? 'pause' : status === 'paused' ? 'resume' : undefined;
-  // A refused file would be refused again (the reducer ignores retry for it): only remove helps.
-  const retryable = (status === 'failed' && !file.rejection) || status === 'cancelled';
-  const stop = !terminal ? 'cancel' : retryable ? 'retry' : undefined;
-  return { toggle, stop };
-}
-
-/** Every button the row shows, in order. */
-export function actionList(file: UploadFileState): V2ItemAction[] {
-  const { toggle, stop } = actionsFor(file);
-  return [toggle, stop, 'remove'].filter((a): a is V2ItemAction => a !== undefined);
-}
 
 export interface ItemProgress {
   /** Percent of the whole journey (hashing, upload, processing), to one decimal. */

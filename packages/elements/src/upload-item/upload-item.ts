@@ -1,4 +1,4 @@
-import type { UploadFileState } from '@v2-uploader/core';
+import { fileActions, type UploadFileState } from '@v2-uploader/core/store';
 import { html, LitElement, nothing, type PropertyDeclarations } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { actionIcon } from '../icons/action-icons.js';
@@ -7,7 +7,7 @@ import { resolveLocale, type ResolvedLocale } from '../i18n/registry.js';
 import '../progress-bar/define.js';
 import { ThumbnailController } from '../thumbnail/thumbnail-controller.js';
 import { type V2ItemAction, V2ItemActionEvent } from './item-action-event.js';
-import { actionsFor, detailsOf, messagesOf, progressOf } from './item-model.js';
+import { detailsOf, messagesOf, progressOf } from './item-model.js';
 import { uploadItemStyles } from './upload-item.styles.js';
 
 /** Shared by every row that is not given a locale; resolving builds Intl formatters. */
@@ -156,7 +156,7 @@ export class V2UploadItem extends LitElement {
     const progress = progressOf(file);
     const details = detailsOf(file, this.locale);
     const messages = messagesOf(file, this.locale, this.now);
-    const { toggle, stop } = actionsFor(file);
+    const { toggle, stop } = fileActions(file);
     return html`
       <div
         part="base"
