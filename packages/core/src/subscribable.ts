@@ -1,3 +1,5 @@
+import { rethrowAsync } from './util/call-safely.js';
+
 /** Anything a store can call back; the arguments are up to the subclass. */
 export type AnyListener = (...args: never[]) => unknown;
 
@@ -68,8 +70,6 @@ export class Subscribable<TListener extends AnyListener = () => void> {
    * state update or the other listeners.
    */
   protected onListenerError(error: unknown): void {
-    queueMicrotask(() => {
-      throw error;
-    });
+    rethrowAsync(error);
   }
 }

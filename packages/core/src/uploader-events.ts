@@ -1,5 +1,6 @@
 import type { RejectionReason, UploadFileState } from './types.js';
 import type { UploadError } from './upload-error.js';
+import { callSafely } from './util/call-safely.js';
 
 /** Typed events beside the snapshot, for code that reacts to moments rather than state. */
 export interface UploaderEventMap {
@@ -33,13 +34,7 @@ export class UploaderEvents {
 
   emit<K extends UploaderEventType>(type: K, detail: UploaderEventMap[K]): void {
     for (const listener of [...(this.#listeners.get(type) ?? [])]) {
-      try {
-        (listener as UploaderEventListener<K>)(detail);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
+      callSafely(listener as UploaderEventListener<K>, detail);
     }
   }
 

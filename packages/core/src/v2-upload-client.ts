@@ -10,6 +10,7 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { createDefaultHasher } from './hashing/index.js';
 import type { BackendApi, Hasher, InitResult, ProgressEvent } from './interfaces.js';
+import { callSafely } from './util/call-safely.js';
 import { createPollingFeed } from './server-progress/polling-feed.js';
 import { createBackendApi } from './transport/backend-api.js';
 import { Uploader } from './uploader.js';
@@ -88,15 +89,7 @@ export class V2UploadClient {
    * document id once every byte is stored. Retries, token refresh and resume included.
    */
   uploadFile(file: File, result: UploadResult, onProgress?: (progress: UploadProgress) => void): Promise<string> {
-    const report = (p: UploadProgress) => {
-      try {
-        onProgress?.(p);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    };
+    const report = (p: UploadProgress) => callSafely(onProgress, p);
     let first = true;
     // The first init is the one already made; later ones (expired token, retry) are real calls.
     const api: BackendApi = {
@@ -143,15 +136,7 @@ export class V2UploadClient {
    * polling progress-tracker for the documents this client started.
    */
   subscribeToProgress(userId: string, callback: (progress: UploadProgress) => void): () => void {
-    const deliver = (p: UploadProgress) => {
-      try {
-        callback(p);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    };
+    const deliver = (p: UploadProgress) => callSafely(callback, p);
     if (!this.#config.enableRealtime) {
       const feed = createPollingFeed(this.#api);
       const stops = [...this.#documents].map((id) => feed.follow(id, (e) => deliver(fromEvent(e))));

@@ -4,7 +4,6 @@ export {
   MAIN_THREAD_SLICE_SIZE,
   WORKER_SLICE_SIZE,
   abortedError,
-  callSafely,
   withFallback,
   yieldToEventLoop,
 } from './md5-slices.js';

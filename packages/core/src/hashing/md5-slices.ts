@@ -2,6 +2,7 @@
 // It imports no MD5 implementation itself; callers pass a factory (md5-hash-wasm.ts, md5-spark.ts), so the
 // worker can bundle one statically while the page loads it only when it first hashes.
 import { UploadError } from '../upload-error.js';
+import { callSafely } from '../util/call-safely.js';
 
 /**
  * Slice size in a worker: 2 MiB. Each slice costs a read and a call into the MD5, so small
@@ -71,21 +72,6 @@ export function abortedError(signal: AbortSignal): UploadError {
     code: 'aborted',
     cause: signal.reason,
   });
-}
-
-/**
- * Calls a user's callback so that it cannot break the hashing that called it: an exception is
- * rethrown asynchronously, where it is reported like any uncaught error.
- */
-export function callSafely<A extends unknown[]>(callback: ((...args: A) => void) | undefined, ...args: A): void {
-  if (callback === undefined) return;
-  try {
-    callback(...args);
-  } catch (error) {
-    queueMicrotask(() => {
-      throw error;
-    });
-  }
 }
 
 interface SchedulerWithYield {

@@ -1,7 +1,8 @@
 import type { Hasher } from '../interfaces.js';
 import { UploadError } from '../upload-error.js';
 import { MainThreadHasher } from './main-thread-hasher.js';
-import { abortedError, callSafely } from './md5-slices.js';
+import { callSafely } from '../util/call-safely.js';
+import { abortedError } from './md5-slices.js';
 import type { HashRequest, HashResponse } from './protocol.js';
 
 export interface WorkerHasherOptions {

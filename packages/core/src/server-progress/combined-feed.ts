@@ -6,9 +6,10 @@ import type { BackendApi, ProgressEvent, ProgressFeed } from '../interfaces.js';
 import type { PollingFeedOptions } from './polling-feed.js';
 import { createPollingFeed } from './polling-feed.js';
 import type { Follower, ProgressListener } from './progress-event.js';
-import { deliver, eventFromServerProgress, isForward, safely, warnOnce } from './progress-event.js';
+import { deliver, eventFromServerProgress, isForward, warnOnce } from './progress-event.js';
 import type { ChannelHealth, RealtimeClientLike, RealtimeProgressFeed } from './realtime-feed.js';
 import { createRealtimeFeed } from './realtime-feed.js';
+import { callSafely } from '../util/call-safely.js';
 
 export interface ProgressFeedOptions {
   supabase: RealtimeClientLike;
@@ -86,9 +87,9 @@ export function createProgressFeed(options: ProgressFeedOptions): ClosableProgre
       (error: unknown) => {
         if (controller.signal.aborted) return;
         doc.catchUp = undefined;
-        safely(() => onError(error, doc.documentId));
+        callSafely(onError, error, doc.documentId);
       },
-    ).catch((error: unknown) => safely(() => onError(error, doc.documentId)));
+    ).catch((error: unknown) => callSafely(onError, error, doc.documentId));
   }
 
   /** What a document needs while the channel is in `health`. */

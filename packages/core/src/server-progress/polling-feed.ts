@@ -2,8 +2,9 @@
 // that slows down while nothing changes. Used when the realtime_progress flag is off, and as the
 // stand-in while the realtime channel is down.
 import type { BackendApi, ProgressEvent, ProgressFeed } from '../interfaces.js';
+import { callSafely } from '../util/call-safely.js';
 import type { Follower, ProgressListener } from './progress-event.js';
-import { deliver, eventFromServerProgress, isTerminal, safely, sameEvent, warnOnce } from './progress-event.js';
+import { deliver, eventFromServerProgress, isTerminal, sameEvent, warnOnce } from './progress-event.js';
 
 /** The first wait between polls: soon enough to feel live, rare enough for the function. */
 export const INITIAL_INTERVAL_MS = 1_000;
@@ -78,7 +79,7 @@ export function createPollingFeed(api: Pick<BackendApi, 'getProgress'>, options:
       }
     } catch (error: unknown) {
       if (p.stopped) return;
-      safely(() => onError(error, p.documentId));
+      callSafely(onError, error, p.documentId);
     } finally {
       if (p.controller === controller) p.controller = undefined;
     }

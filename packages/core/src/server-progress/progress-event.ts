@@ -1,6 +1,7 @@
 // What the progress feeds share: turning the server's answers into `ProgressEvent`s, the
 // pipeline order events must respect, and calling listeners without letting them break a feed.
 import type { ProgressEvent, ServerDocument, ServerProgress } from '../interfaces.js';
+import { callSafely } from '../util/call-safely.js';
 
 export type DocumentStatus = ServerDocument['status'];
 export type ProgressListener = (event: ProgressEvent) => void;
@@ -103,24 +104,7 @@ export interface Follower {
  */
 export function deliver(followers: Iterable<Follower>, event: ProgressEvent): void {
   for (const { listener } of [...followers]) {
-    try {
-      listener(event);
-    } catch (error: unknown) {
-      queueMicrotask(() => {
-        throw error;
-      });
-    }
-  }
-}
-
-/** Calls a user callback (onError, onHealth) so that it can never break the caller. */
-export function safely(callback: () => void): void {
-  try {
-    callback();
-  } catch (error: unknown) {
-    queueMicrotask(() => {
-      throw error;
-    });
+    callSafely(listener, event);
   }
 }
 

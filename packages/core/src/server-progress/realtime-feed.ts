@@ -4,8 +4,9 @@
 // the server from even trying other users' rows.
 import type { RealtimeChannel, RealtimePostgresInsertPayload, SupabaseClient } from '@supabase/supabase-js';
 import type { ProgressEvent, ProgressFeed } from '../interfaces.js';
+import { callSafely } from '../util/call-safely.js';
 import type { Follower, ProgressListener } from './progress-event.js';
-import { deliver, isDocumentStatus, percent, safely, seconds } from './progress-event.js';
+import { deliver, isDocumentStatus, percent, seconds } from './progress-event.js';
 
 const SCHEMA = 'public';
 const TABLE = 'realtime_progress_updates';
@@ -116,7 +117,7 @@ export function createRealtimeFeed(supabase: RealtimeClientLike, options: Realti
   function setHealth(next: ChannelHealth, error?: Error): void {
     if (next === health) return;
     health = next;
-    for (const { listener } of [...healthListeners]) safely(() => listener(next, error));
+    for (const { listener } of [...healthListeners]) callSafely(listener, next, error);
   }
 
   function send(documentId: string, event: ProgressEvent): void {

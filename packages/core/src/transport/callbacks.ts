@@ -1,20 +1,6 @@
 // Calling user callbacks from inside a transfer: a throwing callback must not break the
 // transfer's own state, and progress must only ever move forward.
-
-/**
- * Calls `callback`; if it throws, the error is rethrown on a fresh task (so it reaches
- * `window.onerror` and the console) instead of unwinding through our request handling.
- */
-export function callSafely<A extends unknown[]>(callback: ((...args: A) => void) | undefined, ...args: A): void {
-  if (!callback) return;
-  try {
-    callback(...args);
-  } catch (error) {
-    setTimeout(() => {
-      throw error;
-    }, 0);
-  }
-}
+import { callSafely } from '../util/call-safely.js';
 
 /**
  * A progress reporter that passes on only values that move forward, clamped to [0, total]: XHR

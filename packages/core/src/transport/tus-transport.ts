@@ -4,7 +4,8 @@
 // that says what to do next (retry, resume, new plan, new upload, give up).
 import type { DetailedError, HttpStack, UploadOptions } from 'tus-js-client';
 import type { TransferOptions, TransferResult, Transport, UploadPlan } from '../interfaces.js';
-import { callSafely, forwardProgress } from './callbacks.js';
+import { callSafely } from '../util/call-safely.js';
+import { forwardProgress } from './callbacks.js';
 import { storageError } from './storage-errors.js';
 import { abortedError, networkError, TransportError } from './transport-error.js';
 
