@@ -192,8 +192,20 @@ export async function startStack(options = {}) {
         throw new HttpError(503, 'starting', 'The local stack is still starting.');
       });
 
-    /** @param {Service} s @param {string} rawPath */
-    const routes = (s, rawPath) => rawPath === s.prefix || rawPath.startsWith(s.prefix + '/');
+    /**
+     * The service a request goes to, with its target as a URL; 400 for a target the gateway cannot
+     * read, 404 when no service serves the path. Routed by the raw path: `new URL` would resolve
+     * `/storage/v1/../auth/v1` into another service (services that take names from the path read
+     * the raw path and refuse dot segments).
+     * @param {Service[]} all @param {import('node:http').IncomingMessage} req
+     */
+    const route = (all, req) => {
+      const url = requestTarget(req, ctx.url);
+      const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+      const service = all.find((s) => rawPath === s.prefix || rawPath.startsWith(s.prefix + '/'));
+      if (!service) throw new HttpError(404, 'not_found', `no route matched ${url.pathname}`);
+      return { service, url, rawPath };
+    };
 
     /**
      * One request, start to end: nothing it does escapes as an exception (an error is its
@@ -212,13 +224,8 @@ export async function startStack(options = {}) {
       let service;
       whenReady()
         .then((all) => {
-          const url = requestTarget(req, ctx.url);
-          // Route by the raw path: `new URL` would resolve `/storage/v1/../auth/v1` into another service.
-          // Services that take names from the path (storage) read the raw path and refuse dot segments.
-          const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
-          service = all.find((s) => routes(s, rawPath));
-          if (!service) throw new HttpError(404, 'not_found', `no route matched ${url.pathname}`);
-          const routed = service;
+          const { service: routed, url } = route(all, req);
+          service = routed;
           // The gateway's key handling (sb_ keys → a JWT of their role); functions check their own.
           return Promise.resolve(routed.prefix === '/functions/v1' ? undefined : applyApiKey(req, keys))
             .then(() => routed.handle(req, res, url));
@@ -248,10 +255,7 @@ export async function startStack(options = {}) {
       socket.on('error', () => {});
       whenReady()
         .then((all) => {
-          requestTarget(req, ctx.url);
-          const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
-          const service = all.find((s) => routes(s, rawPath));
-          if (!service) throw new HttpError(404, 'not_found', `no route matched ${rawPath}`);
+          const { service, rawPath } = route(all, req);
           if (!service.upgrade || !/^websocket$/i.test(String(req.headers.upgrade ?? ''))) {
             throw new HttpError(400, 'upgrade_not_supported',
               `${rawPath} does not switch to ${String(req.headers.upgrade ?? '')}: send it without Upgrade (only /realtime/v1/websocket takes a WebSocket)`);

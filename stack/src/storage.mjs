@@ -17,6 +17,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { LINGER_MAX_BYTES, LINGER_MAX_MS } from './gateway.mjs';
 import { HttpError, readJson } from './http.mjs';
 import { ERRORS, fromDbError, sendStorageError, StorageError } from './storage-errors.mjs';
 import { MultipartReader, multipartBoundary } from './storage-multipart.mjs';
@@ -27,9 +28,6 @@ import {
 import { createTusServer } from './storage-tus.mjs';
 
 const PREFIX = '/storage/v1';
-/** Bytes of an abandoned request body we read and throw away before closing the connection. */
-const DRAIN_LIMIT = 256 * 1024 * 1024;
-const DRAIN_TIMEOUT_MS = 30_000;
 
 /** @param {import('./stack.mjs').StackContext} ctx @returns {Promise<import('./stack.mjs').Service>} */
 export async function createStorageService(ctx) {
@@ -64,14 +62,15 @@ export async function createStorageService(ctx) {
   }
 
   /**
-   * Read what is left of a request body and throw it away (bounded), so that an early error
-   * answer reaches a client that is still sending, and the connection stays usable.
+   * Read what is left of a request body and throw it away (within the gateway's linger bounds),
+   * so that an early error answer reaches a client that is still sending, and the connection
+   * stays usable. (The gateway's discardRestOfBody cannot: this body is held by an iterator.)
    * @param {import('node:http').IncomingMessage} req
    * @param {AsyncIterator<Buffer>} it
    */
   function drain(req, it) {
     if (req.complete || req.destroyed || req.readableEnded) return;
-    const timer = setTimeout(() => req.destroy(), DRAIN_TIMEOUT_MS);
+    const timer = setTimeout(() => req.destroy(), LINGER_MAX_MS);
     timer.unref();
     req.once('close', () => clearTimeout(timer));
     void (async () => {
@@ -81,7 +80,7 @@ export async function createStorageService(ctx) {
           const { done, value } = await it.next();
           if (done) break;
           total += value.length;
-          if (total > DRAIN_LIMIT) {
+          if (total > LINGER_MAX_BYTES) {
             req.destroy();
             return;
           }
@@ -92,7 +91,7 @@ export async function createStorageService(ctx) {
       if (!req.readableEnded && !req.destroyed) {
         req.on('data', (chunk) => {
           total += chunk.length;
-          if (total > DRAIN_LIMIT) req.destroy();
+          if (total > LINGER_MAX_BYTES) req.destroy();
         });
         req.resume();
       }
