@@ -6,6 +6,9 @@ import { createClient } from '@supabase/supabase-js';
 import * as tus from 'tus-js-client';
 import WebSocket from 'ws';
 import { startStack } from '../src/stack.mjs';
+import { planTusOptions } from '../../scripts/lib/tus-plan.mjs';
+
+export { planTusOptions };
 
 /**
  * A project created today by default; V2_STACK_PROFILE=legacy runs the same tests against an
@@ -120,20 +123,6 @@ export function pdfBytes(size, seed = 1) {
   return buf;
 }
 
-/**
- * tus-js-client options for upload-handler's plan: the signed TUS route, `x-signature` on every
- * request, the plan's bucket and path, no fingerprint store.
- * @param {{ tusEndpoint: string, chunkSize: number, token: string, bucket: string, path: string }} plan
- */
-export function planTusOptions(plan) {
-  return {
-    endpoint: plan.tusEndpoint,
-    chunkSize: plan.chunkSize,
-    headers: { 'x-signature': plan.token },
-    metadata: { bucketName: plan.bucket, objectName: plan.path, contentType: 'application/pdf' },
-    storeFingerprintForResuming: false,
-  };
-}
 
 /**
  * Send `bytes` with tus-js-client the way upload-handler's plan says (the signed TUS route,

@@ -7,6 +7,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createClient } from '@supabase/supabase-js';
 import * as tus from 'tus-js-client';
+import { planTusOptions } from '../tus-plan.mjs';
 import WebSocket from 'ws';
 import { connect, CRON_JOBS, cronJobs, deleteCreated, diagnoseGrants, diagnoseRealtime, diagnoseStorageEvent } from './database.mjs';
 
@@ -516,19 +517,14 @@ function follow(client, userId) {
 }
 
 /**
- * Send `bytes` with tus-js-client as @v2-uploader/core does: the plan's endpoint and chunk size,
- * `x-signature` on every request, no fingerprint store.
+ * Send `bytes` with tus-js-client as @v2-uploader/core does (planTusOptions).
  * @param {{ tusEndpoint: string, chunkSize: number, token: string, bucket: string, path: string }} plan @param {Buffer} bytes
  */
 function tusUpload(plan, bytes) {
   return new Promise((resolve, reject) => {
     const upload = new tus.Upload(bytes, {
-      endpoint: plan.tusEndpoint,
-      chunkSize: plan.chunkSize,
-      headers: { 'x-signature': plan.token },
-      metadata: { bucketName: plan.bucket, objectName: plan.path, contentType: 'application/pdf', cacheControl: '3600' },
+      ...planTusOptions(plan),
       retryDelays: [0, 1000, 3000],
-      storeFingerprintForResuming: false,
       onSuccess: () => resolve(upload.url),
       onError: reject,
     });
