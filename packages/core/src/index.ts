@@ -1,42 +1,47 @@
 // @v2-uploader/core: the framework-agnostic upload engine.
-
-// The store
-export { Uploader } from './uploader.js';
-export type { FilesInput } from './uploader.js';
-export type { UploaderOptions, ResolvedOptions } from './uploader-options.js';
-export { DEFAULT_OPTIONS } from './uploader-options.js';
-export type { UploaderEventMap, UploaderEventType, UploaderEventListener } from './uploader-events.js';
-export type { FileStatus, RejectionReason, UploadFileState, UploaderSnapshot, UploaderTotals } from './types.js';
-export { TERMINAL_STATUSES, PROCESSING_STATUSES } from './types.js';
-export { fileActions, fileActionList } from './file-actions.js';
-export type { FileAction, FileActions } from './file-actions.js';
-export { reduce, emptySnapshot, newFileState, overallProgress, effectiveStatus } from './reducer.js';
-export type { Action } from './reducer.js';
-export { Subscribable } from './subscribable.js';
-export type { AnyListener } from './subscribable.js';
-export { ProgressMeter } from './progress-meter.js';
-
-// Errors
-export { UploadError, isRetryableByDefault } from './upload-error.js';
-export type { UploadErrorCode, UploadErrorOptions, UploadErrorRequest } from './upload-error.js';
+//
+// The main entry is the store entry (`@v2-uploader/core/store`: the Uploader and what a UI needs
+// beside it) plus the I/O the Uploader runs on: the backend client, transports, hashers, resume
+// stores and server-progress feeds, for apps that replace or wrap one of them. The engine's
+// internals (the reducer, its actions, the progress meter, the retry arithmetic) and the scripted
+// fakes for tests are in `@v2-uploader/core/testing`.
+export * from './store.js';
 
 // The seed's client
 export { V2UploadClient } from './v2-upload-client.js';
 export type { UploadConfig, UploadProgress, UploadResult } from './v2-upload-client.js';
 
-// I/O interfaces and their browser defaults
+// The I/O ports
 export type {
   BackendApi, Features, Hasher, InitResult, ProgressEvent, ProgressFeed, ResumeRecord, ResumeStore, ServerDocument,
   ServerProgress, TransferOptions, TransferResult, Transport, UploadPlan,
 } from './interfaces.js';
-export * from './validation/index.js';
-export * from './hashing/index.js';
-export * from './transport/index.js';
+
+// Validation the Uploader runs on every file (for apps that check files before handing them over)
+export { validateFile, validateFiles } from './validation/validate.js';
+export type { ValidationContext, ValidationOptions, ValidationOptionsInput } from './validation/validate.js';
+export { detectDocumentType, DOCX_TYPE, PDF_TYPE, TEXT_TYPE } from './validation/magic.js';
+export type { DocumentType } from './validation/magic.js';
+export { checkFileName, MAX_FILE_NAME_BYTES } from './validation/names.js';
+export { filesFromDataTransfer, filesFromInput } from './validation/data-transfer.js';
+export type { PickedFile } from './validation/data-transfer.js';
+
+// Hashers
+export { createDefaultHasher, MainThreadHasher, md5OfBlob, WorkerHasher } from './hashing/index.js';
+export type { WorkerHasherOptions } from './hashing/index.js';
+
+// The backend client and transports
+export { createBackendApi, createDefaultTransport, createPutTransport, createTusTransport, DEFAULT_TUS_CHUNK_SIZE, TransportError } from './transport/index.js';
+export type {
+  AnySupabaseClient, BackendApiOptions, DefaultTransportOptions, PutTransportOptions, TransportErrorOptions, TusTransportOptions,
+} from './transport/index.js';
+
+// Server progress feeds
 export { createProgressFeed } from './server-progress/combined-feed.js';
 export type { ClosableProgressFeed, ProgressFeedOptions } from './server-progress/combined-feed.js';
 export { createRealtimeFeed } from './server-progress/realtime-feed.js';
 export { createPollingFeed } from './server-progress/polling-feed.js';
+
+// Resume stores
 export { IndexedDbResumeStore, MemoryResumeStore, resumeKey } from './persistence/indexeddb-resume-store.js';
 export type { IndexedDbResumeStoreOptions } from './persistence/indexeddb-resume-store.js';
-export { matchesAccept } from './accept.js';
-export type { AcceptableFile } from './accept.js';

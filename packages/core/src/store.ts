@@ -1,11 +1,11 @@
 // @v2-uploader/core/store: the Uploader and what a UI needs beside it, and nothing else.
 //
-// The package's main entry re-exports every I/O default (transports, hashers, the IndexedDB
-// resume store, the server-progress feeds). The Uploader loads those with a dynamic import
-// when a file first needs them, but bundlers that assign files to chunks by what the main
-// entry reaches, used or not (esbuild with code splitting, evanw/esbuild#3704), then put them
-// in a chunk the page loads up front. Import from here (as @v2-uploader/elements does) to keep
-// them lazy; everything here is also exported, identically, from `@v2-uploader/core`.
+// The package's main entry is this entry plus every I/O default (transports, hashers, the
+// IndexedDB resume store, the server-progress feeds). The Uploader loads those with a dynamic
+// import when a file first needs them, but bundlers that assign files to chunks by what the main
+// entry reaches, used or not (esbuild with code splitting, evanw/esbuild#3704), then put them in a
+// chunk the page loads up front. Import from here (as @v2-uploader/elements does) to keep them
+// lazy. Engine internals and test fakes are in `@v2-uploader/core/testing`.
 export { Uploader } from './uploader.js';
 export type { FilesInput } from './uploader.js';
 export type { UploaderOptions, ResolvedOptions } from './uploader-options.js';
@@ -16,9 +16,9 @@ export { TERMINAL_STATUSES, PROCESSING_STATUSES } from './types.js';
 export { fileActions, fileActionList } from './file-actions.js';
 export type { FileAction, FileActions } from './file-actions.js';
 export { UploadError } from './upload-error.js';
+export type { UploadErrorCode, UploadErrorOptions, UploadErrorRequest } from './upload-error.js';
 export { Subscribable } from './subscribable.js';
 export type { AnyListener } from './subscribable.js';
-export type { UploadErrorCode, UploadErrorOptions, UploadErrorRequest } from './upload-error.js';
 export { formatByteRate, formatFileSize, rejectionMessage } from './validation/messages.js';
 export { DEFAULT_VALIDATION_OPTIONS } from './validation/validate.js';
 export { matchesAccept } from './accept.js';

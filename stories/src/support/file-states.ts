@@ -2,10 +2,8 @@
 // walked through core's own reducer by the actions the store would dispatch. So a story never
 // shows a combination the engine cannot produce (progress, totals and side states are the
 // reducer's, not hand-written).
-import {
-  type Action, emptySnapshot, newFileState, type RejectionReason, reduce, rejectionError, UploadError,
-  type UploaderSnapshot, type UploadFileState,
-} from '@v2-uploader/core';
+import { type RejectionReason, UploadError, type UploaderSnapshot, type UploadFileState } from '@v2-uploader/core';
+import { type Action, emptySnapshot, newFileState, reduce, rejectionError } from '@v2-uploader/core/testing';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;

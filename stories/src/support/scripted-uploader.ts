@@ -3,9 +3,10 @@
 // buttons still work, through core's reducer (pause → paused, retry → queued…), and files
 // dropped or picked are validated for real and join the list as queued or refused.
 import {
-  type Action, filesFromDataTransfer, filesFromInput, type FilesInput, newFileState, reduce, rejectionError, Uploader,
-  type UploaderOptions, type UploaderSnapshot, type UploadFileState, validateFiles,
+  filesFromDataTransfer, filesFromInput, type FilesInput, Uploader, type UploaderOptions, type UploaderSnapshot,
+  type UploadFileState, validateFiles,
 } from '@v2-uploader/core';
+import { type Action, newFileState, reduce, rejectionError } from '@v2-uploader/core/testing';
 import { snapshotOf } from './file-states.js';
 
 export class ScriptedUploader extends Uploader {

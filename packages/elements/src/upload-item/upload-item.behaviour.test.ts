@@ -1,5 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import { newFileState, UploadError, type UploadFileState } from '@v2-uploader/core';
+import { UploadError, type UploadFileState } from '@v2-uploader/core';
+import { newFileState } from '@v2-uploader/core/testing';
 import { resolveLocale } from '../i18n/locale.js';
 import { pdfThumbnail, type PdfjsLike, registerPdfjs } from '../thumbnail/pdf-thumbnail.js';
 import './define.js';

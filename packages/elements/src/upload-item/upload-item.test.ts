@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { type FileStatus, formatFileSize, newFileState, type RejectionReason, UploadError, type UploadFileState } from '@v2-uploader/core';
+import { type FileStatus, formatFileSize, type RejectionReason, UploadError, type UploadFileState } from '@v2-uploader/core';
+import { newFileState } from '@v2-uploader/core/testing';
 import { resolveLocale } from '../i18n/locale.js';
 import type { V2ProgressBar } from '../progress-bar/progress-bar.js';
 import './define.js';
