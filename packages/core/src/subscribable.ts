@@ -1,12 +1,9 @@
 import { rethrowAsync } from './util/call-safely.js';
+import type { AnyListener } from './util/listeners.js';
+import { Listeners } from './util/listeners.js';
 
 /** Anything a store can call back; the arguments are up to the subclass. */
-export type AnyListener = (...args: never[]) => unknown;
-
-/** One call to `subscribe`, so the same function subscribed twice is two subscriptions. */
-interface Subscription<TListener> {
-  readonly listener: TListener;
-}
+export type { AnyListener };
 
 /**
  * Base class for every store in v2-uploader (the shape of TanStack Query's
@@ -15,7 +12,7 @@ interface Subscription<TListener> {
  * to start and stop work lazily.
  */
 export class Subscribable<TListener extends AnyListener = () => void> {
-  readonly #subscriptions = new Set<Subscription<TListener>>();
+  readonly #listeners = new Listeners<TListener>();
 
   constructor() {
     // Bound so it can be handed around as a plain function (useSyncExternalStore,
@@ -28,17 +25,15 @@ export class Subscribable<TListener extends AnyListener = () => void> {
    * Calling the returned function more than once has no further effect.
    */
   subscribe(listener: TListener): () => void {
-    const subscription: Subscription<TListener> = { listener };
-    this.#subscriptions.add(subscription);
+    const remove = this.#listeners.add(listener);
     this.onSubscribe();
     return () => {
-      if (!this.#subscriptions.delete(subscription)) return;
-      this.onUnsubscribe();
+      if (remove()) this.onUnsubscribe();
     };
   }
 
   hasListeners(): boolean {
-    return this.#subscriptions.size > 0;
+    return this.#listeners.size > 0;
   }
 
   /** Called after each new subscription; `hasListeners()` is already true. */
@@ -54,14 +49,7 @@ export class Subscribable<TListener extends AnyListener = () => void> {
    * throws does not stop the others: its error goes to `onListenerError`.
    */
   protected notify(invoke: (listener: TListener) => void): void {
-    for (const subscription of [...this.#subscriptions]) {
-      if (!this.#subscriptions.has(subscription)) continue;
-      try {
-        invoke(subscription.listener);
-      } catch (error: unknown) {
-        this.onListenerError(error);
-      }
-    }
+    this.#listeners.forEach(invoke, (error) => this.onListenerError(error));
   }
 
   /**
