@@ -2,6 +2,7 @@
 // Every suite of the repository, one after another, with one summary at the end:
 //   db       pgTAP over the reference schema (real Postgres 15)
 //   packages build, strict typecheck and publint for every package
+//   packed   the packed tarballs installed with plain npm into a fresh project and used there
 //   reliability  faults, crashes and token expiry through a fault proxy, core in Chromium
 //            (after packages: it bundles packages/core/dist; V2_RELIABILITY_HEAVY=1 for more)
 //   browser  @web/test-runner in Debian's Chromium
@@ -43,6 +44,12 @@ const suites = {
     // Build first (publint and the React package's types read dist/), then strict types, then publint.
     cmd: ['bash', '-c', `set -e; for s in build typecheck lint:package; do ${pnpm.join(' ')} -r --workspace-concurrency=1 --if-present run "$s"; done`],
     count: () => null,
+  },
+  packed: {
+    // The packages packed with pnpm and installed with plain npm into a fresh project outside
+    // the repository, then used from there (after packages: it packs dist/).
+    cmd: ['node', '--test', '--test-reporter=tap', 'scripts/test/packed.test.mjs'],
+    count: tapCounts,
   },
   reliability: {
     // reliability/: the fault proxy's own tests, 200 uploads through faults, crash/reload, token expiry.

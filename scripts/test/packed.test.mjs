@@ -1,0 +1,137 @@
+// The packages as a team installs them: packed with pnpm (which turns `workspace:*` into the
+// version), installed with plain npm into a fresh project outside the repository, then used
+// from that project — imported in Node, rendered on the server, and type-checked under strict
+// TypeScript. Needs the packages built (the `packages` suite runs first).
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { root } from '../lib/migrate.mjs';
+
+const run = promisify(execFile);
+const PACKAGES = ['core', 'elements', 'react'];
+const manifest = async (dir) => JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
+const rootManifest = await manifest(root);
+const reactManifest = await manifest(path.join(root, 'packages/react'));
+
+let work;
+let app;
+/** name → { version, dependencies, … } of the package.json inside each tarball. */
+const packed = {};
+
+before(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'v2-uploader-packed-'));
+  const tarballs = path.join(work, 'tarballs');
+  for (const name of PACKAGES) {
+    await run('npx', ['-y', rootManifest.packageManager, 'pack', '--pack-destination', tarballs], {
+      cwd: path.join(root, 'packages', name), maxBuffer: 64 * 1024 * 1024,
+    });
+  }
+  const files = (await readdir(tarballs)).filter((f) => f.endsWith('.tgz')).map((f) => path.join(tarballs, f));
+  for (const file of files) {
+    const { stdout } = await run('tar', ['-xzOf', file, 'package/package.json']);
+    const pkg = JSON.parse(stdout);
+    const { stdout: list } = await run('tar', ['-tzf', file], { maxBuffer: 64 * 1024 * 1024 });
+    packed[pkg.name] = { ...pkg, file, contents: list.split('\n') };
+  }
+
+  app = path.join(work, 'app');
+  await run('mkdir', ['-p', app]);
+  await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true, type: 'module' }, null, 2));
+  const dev = reactManifest.devDependencies;
+  await run('npm', [
+    'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error',
+    ...Object.values(packed).map((p) => p.file),
+    `@supabase/supabase-js@${rootManifest.devDependencies['@supabase/supabase-js']}`,
+    `react@${dev.react}`, `react-dom@${dev['react-dom']}`, `@types/react@${dev['@types/react']}`,
+    `@types/react-dom@${dev['@types/react-dom']}`, `typescript@${rootManifest.devDependencies.typescript}`,
+  ], { cwd: app, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 });
+});
+
+after(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('the packed packages', () => {
+  it('carry real versions, their changelog and no workspace: ranges', () => {
+    assert.deepEqual(Object.keys(packed).sort(), PACKAGES.map((n) => `@v2-uploader/${n}`));
+    for (const pkg of Object.values(packed)) {
+      assert.match(pkg.version, /^\d+\.\d+\.\d+/, pkg.name);
+      assert.notEqual(pkg.version, '0.0.0', `${pkg.name}: a released version (changeset version)`);
+      assert.ok(pkg.contents.includes('package/CHANGELOG.md'), `${pkg.name} ships CHANGELOG.md`);
+      for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
+        for (const [dep, range] of Object.entries(pkg[field] ?? {})) {
+          assert.ok(!String(range).startsWith('workspace:'), `${pkg.name} ${field}.${dep} = ${range}`);
+          if (dep.startsWith('@v2-uploader/')) assert.equal(range, packed[dep].version, `${pkg.name} → ${dep}`);
+        }
+      }
+    }
+  });
+
+  it('install with plain npm, and the core works in Node from the installed copy', async () => {
+    const { stdout } = await run('node', ['--input-type=module', '-e', `
+      import { Uploader, formatFileSize, fileActionList } from '@v2-uploader/core/store';
+      import * as main from '@v2-uploader/core';
+      const uploader = new Uploader({ notify: 'sync' });
+      console.log(JSON.stringify({
+        size: formatFileSize(50 * 1024 * 1024),
+        same: main.Uploader === Uploader,
+        actions: fileActionList({ status: 'failed' }),
+        files: uploader.getSnapshot().files.length,
+        reduce: 'reduce' in main,
+      }));
+      uploader.destroy();
+    `], { cwd: app });
+    assert.deepEqual(JSON.parse(stdout), { size: '50 MB', same: true, actions: ['retry', 'remove'], files: 0, reduce: false });
+  });
+
+  it('render <V2Uploader> on the server from the installed React package', async () => {
+    const { stdout } = await run('node', ['--input-type=module', '-e', `
+      import { createElement } from 'react';
+      import { renderToString } from 'react-dom/server';
+      import { V2Uploader } from '@v2-uploader/react';
+      console.log(renderToString(createElement(V2Uploader, { supabaseUrl: 'https://x.supabase.co', multiple: true })));
+    `], { cwd: app });
+    assert.match(stdout, /^<v2-uploader supabase-url="https:\/\/x.supabase.co" multiple=""/);
+  });
+
+  it('type-check under strict TypeScript in the fresh project', async () => {
+    await writeFile(path.join(app, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: {
+        strict: true, noEmit: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler',
+        lib: ['ES2022', 'DOM', 'DOM.Iterable'], jsx: 'react-jsx', skipLibCheck: true, types: ['react', 'react-dom'],
+      },
+      include: ['app.tsx'],
+    }, null, 2));
+    await writeFile(path.join(app, 'app.tsx'), `
+      import { createClient } from '@supabase/supabase-js';
+      import { Uploader, type UploadFileState } from '@v2-uploader/core';
+      import { V2UploaderElement } from '@v2-uploader/elements';
+      import '@v2-uploader/elements/define.js';
+      import { UploaderProvider, useUploaderState, V2Uploader } from '@v2-uploader/react';
+
+      const supabase = createClient('https://x.supabase.co', 'sb_publishable_x');
+      const uploader = new Uploader({ supabase });
+      const names: string[] = uploader.getSnapshot().files.map((f: UploadFileState) => f.name);
+      const element: V2UploaderElement | null = document.querySelector('v2-uploader');
+
+      function Files() {
+        const files = useUploaderState((s) => s.files);
+        return <ul>{files.map((f) => <li key={f.id}>{f.name}</li>)}</ul>;
+      }
+      export const App = () => (
+        <UploaderProvider uploader={uploader}>
+          <Files />
+          <V2Uploader supabase={supabase} multiple />
+        </UploaderProvider>
+      );
+      export { names, element };
+    `);
+    const tsc = path.join(app, 'node_modules/.bin/tsc');
+    const result = await run(tsc, ['-p', app]).catch((error) => error);
+    assert.equal(result.code ?? 0, 0, `${result.stdout ?? ''}${result.stderr ?? ''}`);
+  });
+});
