@@ -1,32 +1,19 @@
 // The backend's HTTP API (supabase/functions/README.md) over plain fetch: we pass our own
 // AbortSignal, read error bodies and headers (Retry-After), and read the session afresh for
 // every request, so a token refreshed mid-upload is used by the very next call.
-import type { SupabaseClient } from '@supabase/supabase-js';
 import type { BackendApi, InitResult, ServerProgress } from '../interfaces.js';
 import type { UploadErrorRequest } from '../upload-error.js';
-import { clientConfig } from './client-config.js';
+import { type AnySupabaseClient, clientConfig, type ClientConfigOptions } from './client-config.js';
 import { parseRetryAfter } from './retry.js';
 import { abortedError, networkError, TransportError } from './transport-error.js';
 
-export interface BackendApiOptions {
-  /**
-   * The project URL, as given to `createClient`. Default: the client's own. supabase-js 2.119
-   * declares `supabaseUrl`, `supabaseKey` and `functionsUrl` `protected`; they have been plain
-   * instance fields since 2.0, so they are read at runtime, and these options exist for clients
-   * that do not have them (wrappers, proxies, other versions).
-   */
-  supabaseUrl?: string;
-  /** The project's anon/publishable key, sent as `apikey`. Default: the client's `supabaseKey`. */
-  supabaseKey?: string;
-  /** Base URL of the Edge Functions. Default: `<supabaseUrl>/functions/v1` (the client's `functionsUrl`). */
-  functionsUrl?: string;
+export type { AnySupabaseClient } from './client-config.js';
+
+export interface BackendApiOptions extends ClientConfigOptions {
   fetch?: typeof fetch;
   /** The clock for `Retry-After` dates; `Date.now` by default. */
   now?: () => number;
 }
-
-/** Any supabase-js client, whatever its Database type. */
-export type AnySupabaseClient = SupabaseClient<any, any, any>;
 
 /** A BackendApi over `supabase`'s session, calling upload-handler and progress-tracker. */
 export function createBackendApi(supabase: AnySupabaseClient, options: BackendApiOptions = {}): BackendApi {

@@ -1,9 +1,27 @@
 // Where a Supabase client's functions live and its anon key: read synchronously, so a client
 // they cannot be read from is refused when the Uploader first needs its API, before the rest of
 // the backend API (a lazy chunk in the Uploader) is loaded.
-import type { AnySupabaseClient, BackendApiOptions } from './backend-api.js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 
-/** What supabase-js 2.x holds but declares `protected` (see {@link BackendApiOptions.supabaseUrl}). */
+/** Any supabase-js client, whatever its Database type. */
+export type AnySupabaseClient = SupabaseClient<any, any, any>;
+
+/** Where the functions are and the key to send, when the client does not say (part of `BackendApiOptions`). */
+export interface ClientConfigOptions {
+  /**
+   * The project URL, as given to `createClient`. Default: the client's own. supabase-js 2.119
+   * declares `supabaseUrl`, `supabaseKey` and `functionsUrl` `protected`; they have been plain
+   * instance fields since 2.0, so they are read at runtime, and these options exist for clients
+   * that do not have them (wrappers, proxies, other versions).
+   */
+  supabaseUrl?: string;
+  /** The project's anon/publishable key, sent as `apikey`. Default: the client's `supabaseKey`. */
+  supabaseKey?: string;
+  /** Base URL of the Edge Functions. Default: `<supabaseUrl>/functions/v1` (the client's `functionsUrl`). */
+  functionsUrl?: string;
+}
+
+/** What supabase-js 2.x holds but declares `protected` (see {@link ClientConfigOptions.supabaseUrl}). */
 interface ClientInternals {
   supabaseUrl?: unknown;
   supabaseKey?: unknown;
@@ -13,7 +31,7 @@ interface ClientInternals {
 const trimSlashes = (url: string) => url.replace(/\/+$/, '');
 
 /** The functions URL (no trailing slash) and anon key for `supabase`; throws a TypeError when neither the options nor the client give them. */
-export function clientConfig(supabase: AnySupabaseClient, options: Pick<BackendApiOptions, 'functionsUrl' | 'supabaseUrl' | 'supabaseKey'>): { functionsUrl: string; anonKey: string } {
+export function clientConfig(supabase: AnySupabaseClient, options: ClientConfigOptions): { functionsUrl: string; anonKey: string } {
   const internals = supabase as unknown as ClientInternals;
   const clientFunctionsUrl =
     internals.functionsUrl instanceof URL || typeof internals.functionsUrl === 'string' ? String(internals.functionsUrl) : undefined;
