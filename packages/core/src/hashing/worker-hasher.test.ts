@@ -3,7 +3,21 @@ import SparkMD5 from 'spark-md5';
 import { UploadError } from '../upload-error.js';
 import { MainThreadHasher } from './main-thread-hasher.js';
 import type { HashResponse } from './protocol.js';
-import { WorkerHasher } from './worker-hasher.js';
+import { mainThreadWarning, WorkerHasher } from './worker-hasher.js';
+
+/** Records console.warn while `fn` runs, with the page's "said once" flag cleared first. */
+async function warningsDuring(fn: () => Promise<void>): Promise<string[]> {
+  const warnings: string[] = [];
+  const original = console.warn;
+  mainThreadWarning.shown = false;
+  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+  try {
+    await fn();
+  } finally {
+    console.warn = original;
+  }
+  return warnings;
+}
 
 function deterministicBytes(length: number, seed = 7): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(length);
@@ -122,21 +136,27 @@ describe('WorkerHasher', () => {
     expect(factory.messagesFor(2)).to.deep.equal([]);
   });
 
-  it('falls back to the main thread when the worker cannot be created', async () => {
+  it('falls back to the main thread when the worker cannot be created, and says so once a page', async () => {
     let attempts = 0;
-    hasher = new WorkerHasher({
-      createWorker: () => {
-        attempts += 1;
-        throw new DOMException('Refused by Content-Security-Policy', 'SecurityError');
-      },
-    });
+    const refuse = () => {
+      attempts += 1;
+      throw new DOMException('Refused by Content-Security-Policy', 'SecurityError');
+    };
     const progress: number[] = [];
-    expect(await hasher.hash(new Blob(['hello']), { signal: signal(), onProgress: (p) => progress.push(p) })).to.equal(
-      '5d41402abc4b2a76b9719d911017c592',
-    );
-    expect(await hasher.hash(new Blob(['']), { signal: signal() })).to.equal('d41d8cd98f00b204e9800998ecf8427e');
+    const warnings = await warningsDuring(async () => {
+      hasher = new WorkerHasher({ createWorker: refuse });
+      expect(await hasher.hash(new Blob(['hello']), { signal: signal(), onProgress: (p) => progress.push(p) })).to.equal(
+        '5d41402abc4b2a76b9719d911017c592',
+      );
+      expect(await hasher.hash(new Blob(['']), { signal: signal() })).to.equal('d41d8cd98f00b204e9800998ecf8427e');
+      // A second hasher on the same page falls back too, without a second warning.
+      const other = new WorkerHasher({ createWorker: refuse });
+      expect(await other.hash(new Blob(['']), { signal: signal() })).to.equal('d41d8cd98f00b204e9800998ecf8427e');
+    });
     expect(progress).to.deep.equal([1]);
-    expect(attempts).to.equal(1);
+    expect(attempts).to.equal(2);
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.contain('Refused by Content-Security-Policy').and.contain('main thread').and.contain('createWorker');
   });
 
   it('falls back to the main thread for waiting and later files when the worker script fails to load', async () => {
@@ -149,10 +169,16 @@ describe('WorkerHasher', () => {
     });
     const bytes = deterministicBytes(MiB + 5);
     const progress: number[] = [];
-    const [first, second] = await Promise.all([
-      hasher.hash(new Blob([bytes]), { signal: signal(), onProgress: (p) => progress.push(p) }),
-      hasher.hash(new Blob(['hello']), { signal: signal() }),
-    ]);
+    let first = '';
+    let second = '';
+    const warnings = await warningsDuring(async () => {
+      [first, second] = await Promise.all([
+        hasher!.hash(new Blob([bytes]), { signal: signal(), onProgress: (p) => progress.push(p) }),
+        hasher!.hash(new Blob(['hello']), { signal: signal() }),
+      ]);
+    });
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.contain('hash worker could not start');
     expect(first).to.equal(SparkMD5.ArrayBuffer.hash(bytes.buffer));
     expect(second).to.equal('5d41402abc4b2a76b9719d911017c592');
     expect(await hasher.hash(new Blob(['']), { signal: signal() })).to.equal('d41d8cd98f00b204e9800998ecf8427e');

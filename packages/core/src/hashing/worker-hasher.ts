@@ -28,6 +28,20 @@ interface Job {
   onAbort(): void;
 }
 
+/** Whether this page was told that hashing moved to the main thread (said once a page). */
+export const mainThreadWarning = { shown: false };
+
+function warnMainThread(reason: unknown): void {
+  if (mainThreadWarning.shown) return;
+  mainThreadWarning.shown = true;
+  const why = reason instanceof Error ? reason.message : String(reason);
+  console.warn(
+    `v2-uploader: the hash worker could not start (${why}), so files are hashed on the main thread, ` +
+      'which can make the page stutter on large files. If your bundler does not emit the worker ' +
+      "(esbuild does not), pass `createWorker` to WorkerHasher: see @v2-uploader/core's README, \"The hash worker\".",
+  );
+}
+
 function createHashWorker(): Worker {
   // A literal URL relative to import.meta.url: bundlers recognise this exact shape.
   return new Worker(new URL('./hash-worker.js', import.meta.url), { type: 'module' });
@@ -87,9 +101,10 @@ export class WorkerHasher implements Hasher {
     let worker: Worker;
     try {
       worker = this.#createWorker();
-    } catch {
+    } catch (error) {
       // No Worker, or a Content-Security-Policy that forbids it: hash on the main thread.
       this.#workerFailed = true;
+      warnMainThread(error);
       return undefined;
     }
     worker.addEventListener('message', (event: MessageEvent<HashResponse>) => this.#onMessage(event.data));
@@ -97,7 +112,9 @@ export class WorkerHasher implements Hasher {
     // itself answers every failure with a message.
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      if (worker === this.#worker) this.#fallBackToMainThread();
+      if (worker !== this.#worker) return;
+      warnMainThread(event.message || 'the worker script failed to load');
+      this.#fallBackToMainThread();
     });
     this.#worker = worker;
     return worker;
