@@ -71,10 +71,12 @@ describe('the packed packages', () => {
     }
   });
 
-  it('install with plain npm, and the core works in Node from the installed copy', async () => {
+  it('install with plain npm; the core works in Node from the installed copy and exports its worker', async () => {
     const { stdout } = await run('node', ['--input-type=module', '-e', `
       import { Uploader, formatFileSize, fileActionList } from '@v2-uploader/core/store';
       import * as main from '@v2-uploader/core';
+      import { existsSync } from 'node:fs';
+      import { fileURLToPath } from 'node:url';
       const uploader = new Uploader({ notify: 'sync' });
       console.log(JSON.stringify({
         size: formatFileSize(50 * 1024 * 1024),
@@ -82,10 +84,11 @@ describe('the packed packages', () => {
         actions: fileActionList({ status: 'failed' }),
         files: uploader.getSnapshot().files.length,
         reduce: 'reduce' in main,
+        hashWorker: existsSync(fileURLToPath(import.meta.resolve('@v2-uploader/core/hash-worker.js'))),
       }));
       uploader.destroy();
     `], { cwd: app });
-    assert.deepEqual(JSON.parse(stdout), { size: '50 MB', same: true, actions: ['retry', 'remove'], files: 0, reduce: false });
+    assert.deepEqual(JSON.parse(stdout), { size: '50 MB', same: true, actions: ['retry', 'remove'], files: 0, reduce: false, hashWorker: true });
   });
 
   it('render <V2Uploader> on the server from the installed React package', async () => {
