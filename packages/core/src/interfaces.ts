@@ -95,6 +95,17 @@ export interface ProgressEvent {
 export interface ProgressFeed {
   /** Start following `documentId`; returns a stop function. */
   follow(documentId: string, listener: (event: ProgressEvent) => void): () => void;
+  /**
+   * Stops following every document at once (the Uploader's `destroy` calls it when present). A
+   * feed without it is let go of through the stops `follow` returned.
+   */
+  close?(): void;
+}
+
+/** A `ProgressFeed` that can be shut down as a whole (the Uploader's `destroy`). */
+export interface ClosableProgressFeed extends ProgressFeed {
+  /** Stops following every document (the realtime channel is removed, polls end). */
+  close(): void;
 }
 
 /** What is remembered to resume an upload after a reload. */

@@ -2,14 +2,16 @@
 // `realtime_progress` flag, upload-handler's `features.realtime`), polling otherwise and
 // whenever the channel is down, with a catch-up request after every (re)subscription and one
 // order for everything a listener sees.
-import type { BackendApi, ProgressEvent, ProgressFeed } from '../interfaces.js';
+import type { BackendApi, ClosableProgressFeed, ProgressEvent } from '../interfaces.js';
 import type { PollingFeedOptions } from './polling-feed.js';
 import { createPollingFeed } from './polling-feed.js';
-import type { Follower, ProgressListener } from './progress-event.js';
-import { deliver, eventFromServerProgress, isForward, warnOnce } from './progress-event.js';
+import type { ProgressListener } from './progress-event.js';
+import { eventFromServerProgress, isForward, warnOnce } from './progress-event.js';
 import type { ChannelHealth, RealtimeClientLike, RealtimeProgressFeed } from './realtime-feed.js';
 import { createRealtimeFeed } from './realtime-feed.js';
 import { callSafely } from '../util/call-safely.js';
+import type { Topic } from '../util/fan-out.js';
+import { fanOut } from '../util/fan-out.js';
 
 export interface ProgressFeedOptions {
   supabase: RealtimeClientLike;
@@ -26,17 +28,11 @@ export interface ProgressFeedOptions {
   onError?: (error: unknown, documentId: string) => void;
 }
 
-/** A `ProgressFeed` that can be shut down as a whole (the Uploader's `destroy`). */
-export interface ClosableProgressFeed extends ProgressFeed {
-  /** Stops following every document (the realtime channel is removed, polls end). */
-  close(): void;
-}
+export type { ClosableProgressFeed };
 
-/** One followed document: who listens, what they last saw, and which sources feed it. */
+/** One followed document: its topic (listeners, what they last saw) and which sources feed it. */
 interface Followed {
-  readonly documentId: string;
-  readonly followers: Set<Follower>;
-  last: ProgressEvent | undefined;
+  readonly topic: Topic<string, ProgressEvent>;
   stopRealtime: (() => void) | undefined;
   stopPolling: (() => void) | undefined;
   catchUp: AbortController | undefined;
@@ -57,16 +53,13 @@ export function createProgressFeed(options: ProgressFeedOptions): ClosableProgre
   const onError = options.onError ?? warnOnce('reading document progress failed');
   const polling = createPollingFeed(options.api, { ...options.polling, onError });
   const realtime = options.realtime ? (options.realtimeFeed ?? createRealtimeFeed(options.supabase, { userId: options.userId })) : undefined;
-  const documents = new Map<string, Followed>();
 
-  function emit(doc: Followed, event: ProgressEvent): void {
-    if (documents.get(doc.documentId) !== doc || !isForward(doc.last, event)) return;
-    doc.last = event;
-    deliver(doc.followers, event);
+  function emit({ topic }: Followed, event: ProgressEvent): void {
+    if (topic.active && isForward(topic.last, event)) topic.send(event);
   }
 
   function startPolling(doc: Followed): void {
-    doc.stopPolling ??= polling.follow(doc.documentId, (event) => emit(doc, event));
+    doc.stopPolling ??= polling.follow(doc.topic.key, (event) => emit(doc, event));
   }
 
   function stopPolling(doc: Followed): void {
@@ -78,7 +71,8 @@ export function createProgressFeed(options: ProgressFeedOptions): ClosableProgre
     doc.catchUp?.abort();
     const controller = new AbortController();
     doc.catchUp = controller;
-    options.api.getProgress(doc.documentId, controller.signal).then(
+    const { key: documentId } = doc.topic;
+    options.api.getProgress(documentId, controller.signal).then(
       (answer) => {
         if (controller.signal.aborted) return;
         doc.catchUp = undefined;
@@ -87,9 +81,9 @@ export function createProgressFeed(options: ProgressFeedOptions): ClosableProgre
       (error: unknown) => {
         if (controller.signal.aborted) return;
         doc.catchUp = undefined;
-        callSafely(onError, error, doc.documentId);
+        callSafely(onError, error, documentId);
       },
-    ).catch((error: unknown) => callSafely(onError, error, doc.documentId));
+    ).catch((error: unknown) => callSafely(onError, error, documentId));
   }
 
   /** What a document needs while the channel is in `health`. */
@@ -103,12 +97,7 @@ export function createProgressFeed(options: ProgressFeedOptions): ClosableProgre
     // joining: wait for the answer (a join that never answers ends in TIMED_OUT → errored).
   }
 
-  realtime?.onHealth((health) => {
-    for (const doc of [...documents.values()]) adapt(doc, health);
-  });
-
   function release(doc: Followed): void {
-    documents.delete(doc.documentId);
     doc.catchUp?.abort();
     doc.catchUp = undefined;
     stopPolling(doc);
@@ -117,33 +106,28 @@ export function createProgressFeed(options: ProgressFeedOptions): ClosableProgre
     stopRealtime?.();
   }
 
-  return {
-    close() {
-      for (const doc of [...documents.values()]) release(doc);
-    },
-    follow(documentId: string, listener: ProgressListener) {
-      const follower: Follower = { listener };
-      let doc = documents.get(documentId);
-      if (doc) {
-        doc.followers.add(follower);
-        // A second follower starts where the first one is.
-        const known = doc.last;
-        if (known) queueMicrotask(() => doc?.followers.has(follower) && deliver([follower], known));
+  // A second follower starts where the first one is (replay).
+  const documents = fanOut<string, ProgressEvent, Followed>({
+    replay: true,
+    open(topic) {
+      const doc: Followed = { topic, stopRealtime: undefined, stopPolling: undefined, catchUp: undefined };
+      if (realtime) {
+        doc.stopRealtime = realtime.follow(topic.key, (event) => emit(doc, event));
+        if (topic.active) adapt(doc, realtime.health);
       } else {
-        doc = { documentId, followers: new Set([follower]), last: undefined, stopRealtime: undefined, stopPolling: undefined, catchUp: undefined };
-        documents.set(documentId, doc);
-        const followed = doc;
-        if (realtime) {
-          followed.stopRealtime = realtime.follow(documentId, (event) => emit(followed, event));
-          if (documents.get(documentId) === followed) adapt(followed, realtime.health);
-        } else {
-          startPolling(followed);
-        }
+        startPolling(doc);
       }
-      const own = doc;
-      return () => {
-        if (own.followers.delete(follower) && own.followers.size === 0 && documents.get(documentId) === own) release(own);
-      };
+      return doc;
     },
+    close: release,
+  });
+
+  realtime?.onHealth((health) => {
+    for (const doc of documents.states()) adapt(doc, health);
+  });
+
+  return {
+    close: () => documents.clear(),
+    follow: (documentId: string, listener: ProgressListener) => documents.subscribe(documentId, listener),
   };
 }

@@ -3,8 +3,10 @@
 // stand-in while the realtime channel is down.
 import type { BackendApi, ProgressEvent, ProgressFeed } from '../interfaces.js';
 import { callSafely } from '../util/call-safely.js';
-import type { Follower, ProgressListener } from './progress-event.js';
-import { deliver, eventFromServerProgress, isTerminal, sameEvent, warnOnce } from './progress-event.js';
+import type { Topic } from '../util/fan-out.js';
+import { fanOut } from '../util/fan-out.js';
+import type { ProgressListener } from './progress-event.js';
+import { eventFromServerProgress, isTerminal, sameEvent, warnOnce } from './progress-event.js';
 
 /** The first wait between polls: soon enough to feel live, rare enough for the function. */
 export const INITIAL_INTERVAL_MS = 1_000;
@@ -38,21 +40,19 @@ const browserTimers: Timers = {
 
 /** Polling state of one followed document, shared by all of its followers. */
 interface Poller {
-  readonly documentId: string;
-  readonly followers: Set<Follower>;
-  last: ProgressEvent | undefined;
+  readonly topic: Topic<string, ProgressEvent>;
   /** The wait after the latest poll. */
   interval: number;
   timer: unknown;
   controller: AbortController | undefined;
-  stopped: boolean;
 }
 
 /**
  * Follows documents by polling `api.getProgress`: one poll right away, then after each answer
  * the start interval if something changed, else the previous wait × the backoff factor (up to
  * the maximum); errors back off the same way and never end the polling. Polling a document
- * ends at a terminal status (completed, failed, cancelled) or when its last follower stops.
+ * ends at a terminal status (completed, failed, cancelled) or when its last follower stops; a
+ * late follower hears what the others already know, even if polling has ended.
  */
 export function createPollingFeed(api: Pick<BackendApi, 'getProgress'>, options: PollingFeedOptions = {}): ProgressFeed {
   const initial = options.initialIntervalMs ?? INITIAL_INTERVAL_MS;
@@ -60,60 +60,46 @@ export function createPollingFeed(api: Pick<BackendApi, 'getProgress'>, options:
   const factor = options.backoffFactor ?? BACKOFF_FACTOR;
   const timers = options.timers ?? browserTimers;
   const onError = options.onError ?? warnOnce('polling document progress failed');
-  const pollers = new Map<string, Poller>();
 
   async function poll(p: Poller): Promise<void> {
+    const { topic } = p;
     p.timer = undefined;
     const controller = new AbortController();
     p.controller = controller;
     let changed = false;
     let ended = false;
     try {
-      const event = eventFromServerProgress(await api.getProgress(p.documentId, controller.signal));
-      if (p.stopped) return;
-      changed = !sameEvent(p.last, event);
+      const event = eventFromServerProgress(await api.getProgress(topic.key, controller.signal));
+      if (!topic.active) return;
+      changed = !sameEvent(topic.last, event);
       ended = isTerminal(event.status);
-      if (changed) {
-        p.last = event;
-        deliver(p.followers, event);
-      }
+      if (changed) topic.send(event);
     } catch (error: unknown) {
-      if (p.stopped) return;
-      callSafely(onError, error, p.documentId);
+      if (!topic.active) return;
+      callSafely(onError, error, topic.key);
     } finally {
       if (p.controller === controller) p.controller = undefined;
     }
-    if (p.stopped || ended) return;
+    if (!topic.active || ended) return;
     p.interval = changed ? initial : Math.min(max, p.interval * factor);
     p.timer = timers.setTimeout(() => void poll(p), p.interval);
   }
 
-  function stop(p: Poller): void {
-    p.stopped = true;
-    if (p.timer !== undefined) timers.clearTimeout(p.timer);
-    p.timer = undefined;
-    p.controller?.abort();
-    if (pollers.get(p.documentId) === p) pollers.delete(p.documentId);
-  }
+  const pollers = fanOut<string, ProgressEvent, Poller>({
+    replay: true,
+    open(topic) {
+      const p: Poller = { topic, interval: initial, timer: undefined, controller: undefined };
+      void poll(p);
+      return p;
+    },
+    close(p) {
+      if (p.timer !== undefined) timers.clearTimeout(p.timer);
+      p.timer = undefined;
+      p.controller?.abort();
+    },
+  });
 
   return {
-    follow(documentId: string, listener: ProgressListener) {
-      let p = pollers.get(documentId);
-      const follower: Follower = { listener };
-      if (p) {
-        p.followers.add(follower);
-        // A late follower hears what the others already know, even if polling has ended.
-        const known = p.last;
-        if (known) queueMicrotask(() => p?.followers.has(follower) && deliver([follower], known));
-      } else {
-        p = { documentId, followers: new Set([follower]), last: undefined, interval: initial, timer: undefined, controller: undefined, stopped: false };
-        pollers.set(documentId, p);
-        void poll(p);
-      }
-      const own = p;
-      return () => {
-        if (own.followers.delete(follower) && own.followers.size === 0) stop(own);
-      };
-    },
+    follow: (documentId: string, listener: ProgressListener) => pollers.subscribe(documentId, listener),
   };
 }

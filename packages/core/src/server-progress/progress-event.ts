@@ -1,7 +1,6 @@
 // What the progress feeds share: turning the server's answers into `ProgressEvent`s, the
-// pipeline order events must respect, and calling listeners without letting them break a feed.
+// pipeline order events must respect, and the feeds' default error report.
 import type { ProgressEvent, ServerDocument, ServerProgress } from '../interfaces.js';
-import { callSafely } from '../util/call-safely.js';
 
 export type DocumentStatus = ServerDocument['status'];
 export type ProgressListener = (event: ProgressEvent) => void;
@@ -91,21 +90,6 @@ export function isForward(last: ProgressEvent | undefined, next: ProgressEvent):
   if (next.status !== last.status) return false;
   if (next.progress !== last.progress) return next.progress > last.progress;
   return !sameEvent(last, next);
-}
-
-/** One `follow` call, so the same function following twice is two followers. */
-export interface Follower {
-  readonly listener: ProgressListener;
-}
-
-/**
- * Calls each listener with `event`. A listener that throws does not stop the others or the
- * feed: its error is rethrown asynchronously, where error trackers see it.
- */
-export function deliver(followers: Iterable<Follower>, event: ProgressEvent): void {
-  for (const { listener } of [...followers]) {
-    callSafely(listener, event);
-  }
 }
 
 /** The default `onError` of the feeds: one console warning per feed, not one per poll. */

@@ -4,9 +4,11 @@
 // the server from even trying other users' rows.
 import type { RealtimeChannel, RealtimePostgresInsertPayload, SupabaseClient } from '@supabase/supabase-js';
 import type { ProgressEvent, ProgressFeed } from '../interfaces.js';
-import { callSafely } from '../util/call-safely.js';
-import type { Follower, ProgressListener } from './progress-event.js';
-import { deliver, isDocumentStatus, percent, seconds } from './progress-event.js';
+import type { Topic } from '../util/fan-out.js';
+import { fanOut } from '../util/fan-out.js';
+import { Listeners } from '../util/listeners.js';
+import type { ProgressListener } from './progress-event.js';
+import { isDocumentStatus, percent, seconds } from './progress-event.js';
 
 const SCHEMA = 'public';
 const TABLE = 'realtime_progress_updates';
@@ -54,6 +56,12 @@ export interface RealtimeFeedOptions {
 export type RealtimeClientLike = Pick<SupabaseClient, 'channel' | 'removeChannel'>;
 
 type Row = Record<string, unknown>;
+
+/** One followed document: its topic, and a failure waiting for its error row. */
+interface Followed {
+  readonly topic: Topic<string, ProgressEvent>;
+  held: { event: ProgressEvent; timer: ReturnType<typeof setTimeout> } | undefined;
+}
 
 /** Distinct channel names: supabase-js hands back an existing channel of the same name. */
 let channelCount = 0;
@@ -106,50 +114,48 @@ export function eventFromRow(documentId: string, payload: unknown, previous: Pro
  */
 export function createRealtimeFeed(supabase: RealtimeClientLike, options: RealtimeFeedOptions): RealtimeProgressFeed {
   const table = options.table ?? TABLE;
-  const followers = new Map<string, Set<Follower>>();
-  const lastEvents = new Map<string, ProgressEvent>();
-  const heldFailures = new Map<string, { event: ProgressEvent; timer: ReturnType<typeof setTimeout> }>();
-  const healthListeners = new Set<{ listener: HealthListener }>();
+  const healthListeners = new Listeners<HealthListener>();
   let channel: RealtimeChannel | undefined;
   let reopenTimer: ReturnType<typeof setTimeout> | undefined;
   let health: ChannelHealth = 'closed';
 
+  /** Sends a held failure now (`replaced`: drop it, the error row says it better). */
+  function releaseFailure(doc: Followed, replaced: boolean): void {
+    const { held } = doc;
+    if (!held) return;
+    doc.held = undefined;
+    clearTimeout(held.timer);
+    if (!replaced) doc.topic.send(held.event);
+  }
+
+  const documents = fanOut<string, ProgressEvent, Followed>({
+    open: (topic) => ({ topic, held: undefined }),
+    close(doc) {
+      releaseFailure(doc, true);
+      if (documents.size === 0) close();
+    },
+  });
+
   function setHealth(next: ChannelHealth, error?: Error): void {
     if (next === health) return;
     health = next;
-    for (const { listener } of [...healthListeners]) callSafely(listener, next, error);
-  }
-
-  function send(documentId: string, event: ProgressEvent): void {
-    const listeners = followers.get(documentId);
-    if (!listeners) return;
-    lastEvents.set(documentId, event);
-    deliver(listeners, event);
-  }
-
-  /** Sends a held failure now (`replaced`: drop it, the error row says it better). */
-  function releaseFailure(documentId: string, replaced: boolean): void {
-    const held = heldFailures.get(documentId);
-    if (!held) return;
-    heldFailures.delete(documentId);
-    clearTimeout(held.timer);
-    if (!replaced) send(documentId, held.event);
+    healthListeners.emit(next, error);
   }
 
   function onRow(row: Row): void {
     const documentId = row['document_id'];
-    if (typeof documentId !== 'string' || !followers.has(documentId)) return;
-    const event = eventFromRow(documentId, row['payload'], lastEvents.get(documentId));
+    const doc = typeof documentId === 'string' ? documents.get(documentId) : undefined;
+    if (!doc) return;
+    const event = eventFromRow(doc.topic.key, row['payload'], doc.held?.event ?? doc.topic.last);
     if (!event) return;
     const isErrorRow = event.error !== undefined;
-    releaseFailure(documentId, isErrorRow);
+    releaseFailure(doc, isErrorRow);
     if (event.status === 'failed' && !isErrorRow) {
-      lastEvents.set(documentId, event);
-      const timer = setTimeout(() => releaseFailure(documentId, false), ERROR_ROW_WAIT_MS);
-      heldFailures.set(documentId, { event, timer });
+      const timer = setTimeout(() => releaseFailure(doc, false), ERROR_ROW_WAIT_MS);
+      doc.held = { event, timer };
       return;
     }
-    send(documentId, event);
+    doc.topic.send(event);
   }
 
   function discard(ch: RealtimeChannel): void {
@@ -179,7 +185,7 @@ export function createRealtimeFeed(supabase: RealtimeClientLike, options: Realti
         setHealth('errored', new Error('realtime channel closed by the server'));
         reopenTimer = setTimeout(() => {
           reopenTimer = undefined;
-          if (followers.size > 0 && channel === undefined) open();
+          if (documents.size > 0 && channel === undefined) open();
         }, REOPEN_AFTER_MS);
       }
     });
@@ -198,27 +204,11 @@ export function createRealtimeFeed(supabase: RealtimeClientLike, options: Realti
     get health() {
       return health;
     },
-    onHealth(listener) {
-      const entry = { listener };
-      healthListeners.add(entry);
-      return () => void healthListeners.delete(entry);
-    },
+    onHealth: (listener) => healthListeners.add(listener),
     follow(documentId: string, listener: ProgressListener) {
-      let listeners = followers.get(documentId);
-      if (!listeners) followers.set(documentId, (listeners = new Set()));
-      const follower: Follower = { listener };
-      listeners.add(follower);
+      const stop = documents.subscribe(documentId, listener);
       if (channel === undefined && reopenTimer === undefined) open();
-      const own = listeners;
-      return () => {
-        if (!own.delete(follower)) return;
-        if (own.size === 0 && followers.get(documentId) === own) {
-          followers.delete(documentId);
-          lastEvents.delete(documentId);
-          releaseFailure(documentId, true);
-        }
-        if (followers.size === 0) close();
-      };
+      return stop;
     },
   };
 }
