@@ -62,6 +62,14 @@ await check('a hooks UI renders under a provider', () => {
   assert.ok(html.includes('0 files, document unknown'), html);
 });
 
+await check("dist/index.js opens with 'use client' (a client boundary for React Server Components)", async () => {
+  const { readFile } = await import('node:fs/promises');
+  const source = await readFile(new URL('../dist/index.js', import.meta.url), 'utf8');
+  // The directive must be the first statement: only comments may come before it.
+  const code = source.replace(/^(\s*(\/\/[^\n]*|\/\*[\s\S]*?\*\/))*\s*/, '');
+  assert.match(code, /^['"]use client['"];/);
+});
+
 const passed = results.filter(Boolean).length;
 console.log(`ssr-check: ${passed} passed, ${results.length - passed} failed`);
 process.exit(passed === results.length ? 0 : 1);

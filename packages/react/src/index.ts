@@ -1,5 +1,9 @@
 // @v2-uploader/react: hooks and a component over the @v2-uploader/core store. Nothing here
 // touches the DOM at import time, so the package can be imported and rendered on a server.
+// Everything here is client code (context, hooks, effects): the directive lets a React Server
+// Component (Next.js App Router) render <V2Uploader> or <UploaderProvider> directly, as a client
+// boundary, instead of failing on createContext.
+'use client';
 
 export { UploaderProvider } from './uploader-provider.js';
 export type { UploaderProviderProps } from './uploader-provider.js';
