@@ -1,18 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { Listeners } from './listeners.js';
 
-/** Runs `body` with `queueMicrotask` replaced by one that only records what was queued. */
-function withQueuedTasks(body: (queued: (() => void)[]) => void): void {
-  const queued: (() => void)[] = [];
-  const original = globalThis.queueMicrotask;
-  globalThis.queueMicrotask = (task) => void queued.push(task);
-  try {
-    body(queued);
-  } finally {
-    globalThis.queueMicrotask = original;
-  }
-}
-
 describe('Listeners', () => {
   it('calls listeners in the order they were added, with the arguments', () => {
     const listeners = new Listeners<(a: number, b: string) => void>();
@@ -55,7 +43,29 @@ describe('Listeners', () => {
     expect(seen).to.deep.equal(['a', 'a', 'late']);
   });
 
-  it('keeps a throw from the caller and the other listeners, and rethrows it from a microtask', () => withQueuedTasks((queued) => {
+  it('clear removes everyone', () => {
+    const listeners = new Listeners();
+    const remove = listeners.add(() => expect.fail('cleared'));
+    listeners.clear();
+    listeners.emit();
+    expect(listeners.size).to.equal(0);
+    expect(remove()).to.equal(false);
+  });
+});
+
+describe('Listeners: a listener that throws', () => {
+  // queueMicrotask only records here, so the rethrown errors can be looked at, not raised.
+  const realQueueMicrotask = globalThis.queueMicrotask;
+  let queued: (() => void)[] = [];
+  beforeEach(() => {
+    queued = [];
+    globalThis.queueMicrotask = (task) => void queued.push(task);
+  });
+  afterEach(() => {
+    globalThis.queueMicrotask = realQueueMicrotask;
+  });
+
+  it('does not stop the caller or the others, and is rethrown from a microtask', () => {
     const listeners = new Listeners();
     const boom = new Error('listener bug');
     const seen: string[] = [];
@@ -67,9 +77,9 @@ describe('Listeners', () => {
     expect(seen).to.deep.equal(['second']);
     expect(queued).to.have.length(1);
     expect(() => queued[0]!()).to.throw(boom);
-  }));
+  });
 
-  it('forEach hands a throw to its onError instead', () => withQueuedTasks((queued) => {
+  it('goes to the onError of forEach instead, when one is given', () => {
     const listeners = new Listeners<(n: number) => void>();
     const boom = new Error('listener bug');
     const errors: unknown[] = [];
@@ -79,14 +89,5 @@ describe('Listeners', () => {
     listeners.forEach((listener) => listener(1), (error) => errors.push(error));
     expect(errors).to.deep.equal([boom]);
     expect(queued).to.deep.equal([]);
-  }));
-
-  it('clear removes everyone', () => {
-    const listeners = new Listeners();
-    const remove = listeners.add(() => expect.fail('cleared'));
-    listeners.clear();
-    listeners.emit();
-    expect(listeners.size).to.equal(0);
-    expect(remove()).to.equal(false);
   });
 });
