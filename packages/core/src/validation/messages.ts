@@ -1,7 +1,8 @@
-// Default English text for rejections. A UI translates by `code`; these sentences are what
-// people see otherwise, so each one says what is wrong and what to do about it.
+// Rejection texts: each sentence says what is wrong and what to do about it. The words are in
+// ../i18n/ (English, German, Arabic); sizes, counts, lists and names are worked out here, once.
 import type { RejectionReason } from '../types.js';
-import { DOCX_TYPE, PDF_TYPE, TEXT_TYPE } from './document-types.js';
+import { rejectionTextsEn } from '../i18n/en.js';
+import type { DocumentWords, RejectionTexts } from '../i18n/rejection-texts.js';
 import { BIDI_CONTROLS, CONTROL_CHARACTERS, MAX_FILE_NAME_BYTES } from './names.js';
 
 /**
@@ -78,83 +79,51 @@ export function displayFileName(name: string): string {
   return `${chars.slice(0, MAX_DISPLAYED_NAME - tail - 1).join('')}…${chars.slice(-tail).join('')}`;
 }
 
-const DOCUMENT_LABELS: Readonly<Record<string, { label: string; extension: string; fix: string }>> = {
-  [PDF_TYPE]: { label: 'a PDF', extension: '.pdf', fix: 'export or save it as PDF again' },
-  [DOCX_TYPE]: { label: 'a Word document', extension: '.docx', fix: 'save it again in Word as .docx' },
-  [TEXT_TYPE]: { label: 'plain text', extension: '.txt', fix: 'save it as plain text in UTF-8' },
-};
-
-/** How to say which types `accept` allows: its extensions if it lists any, otherwise its MIME entries. */
-function describeAccept(accept: string, locale: Intl.LocalesArgument): string {
+/** Which types `accept` allows: its extensions if it lists any, otherwise its entries, as a disjunctive list. */
+function describeAccept(accept: string, locale: Intl.LocalesArgument): [list: string, byExtension: boolean] {
   const entries = accept.split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== '');
   const extensions = entries.filter((entry) => entry.startsWith('.'));
-  const list = (items: string[]) =>
-    withLocale(locale, (tag) => new Intl.ListFormat(tag, { type: 'disjunction' }).format(items));
-  return extensions.length > 0 ? `a ${list(extensions)} file` : `a file of type ${list(entries)}`;
-}
-
-function contentMismatchMessage(subject: string, expected: string, detected: string | null): string {
-  const claimed = DOCUMENT_LABELS[expected];
-  const found = detected === null ? undefined : DOCUMENT_LABELS[detected];
-  const claimedLabel = claimed?.label ?? expected;
-  if (found !== undefined) {
-    return `${subject} is named as ${claimedLabel} but contains ${found.label}; rename it to end in ${found.extension}.`;
-  }
-  const fix = claimed?.fix ?? 'choose a file of that type';
-  return `${subject} is named as ${claimedLabel} but its content is not; ${fix}, or choose another file.`;
-}
-
-function invalidNameMessage(reason: Extract<RejectionReason, { code: 'invalid-name' }>): string {
-  const quoted = `"${displayFileName(reason.name)}"`;
-  switch (reason.problem) {
-    case 'empty':
-      return 'The file has no name; rename it and add it again.';
-    case 'path-separator':
-      return `The name ${quoted} contains "/" or "\\", which file names cannot have; rename the file.`;
-    case 'control-character':
-      return `The name ${quoted} contains invisible control characters; rename the file.`;
-    case 'bidi-control':
-      return `The name ${quoted} contains hidden characters that change text direction and can disguise its extension; rename the file.`;
-    case 'dot-name':
-      return `${quoted} is not a file name; rename the file.`;
-    case 'too-long':
-      return `The name ${quoted} is longer than ${MAX_FILE_NAME_BYTES} bytes; shorten it.`;
-  }
+  const shown = extensions.length > 0 ? extensions : entries;
+  const list = withLocale(locale, (tag) => new Intl.ListFormat(tag, { type: 'disjunction' }).format(shown));
+  return [list, extensions.length > 0];
 }
 
 /**
  * A sentence a person can act on for `reason`, e.g. "report.pdf is 62 MB; the limit is 50 MB."
- * Numbers are formatted for `locale`; the words are English (translate by `reason.code`).
- * Pass `fileName` for the reasons that do not carry one, so the sentence can name the file.
+ * Numbers are formatted for `locale`; the words are `texts`' (English unless given: see
+ * `rejectionTextsFor` and the per-language tables). Pass `fileName` for the reasons that do not
+ * carry one, so the sentence can name the file; without it the sentence says "This file".
  */
-export function rejectionMessage(reason: RejectionReason, locale?: Intl.LocalesArgument, fileName?: string): string {
-  const subject = fileName === undefined ? 'This file' : displayFileName(fileName);
+export function rejectionMessage(
+  reason: RejectionReason,
+  locale?: Intl.LocalesArgument,
+  fileName?: string,
+  texts: RejectionTexts = rejectionTextsEn,
+): string {
+  const name = fileName === undefined ? undefined : displayFileName(fileName);
+  const number = (n: number) => withLocale(locale, (tag) => new Intl.NumberFormat(tag).format(n));
   switch (reason.code) {
-    case 'file-too-large': {
-      const [size, limit] = sizeAndLimit(reason.size, reason.maxSize, locale);
-      return `${subject} is ${size}; the limit is ${limit}.`;
-    }
-    case 'file-too-small': {
-      const [size, limit] = sizeAndLimit(reason.size, reason.minSize, locale);
-      return `${subject} is ${size}; files must be at least ${limit}.`;
-    }
+    case 'file-too-large':
+      return texts.tooLarge(name, ...sizeAndLimit(reason.size, reason.maxSize, locale));
+    case 'file-too-small':
+      return texts.tooSmall(name, ...sizeAndLimit(reason.size, reason.minSize, locale));
     case 'file-empty':
-      return `${subject} is empty (0 bytes); choose a file with content.`;
-    case 'too-many-files': {
-      const count = withLocale(locale, (tag) => new Intl.NumberFormat(tag).format(reason.maxFiles));
-      const files = reason.maxFiles === 1 ? 'file' : 'files';
-      return `${subject} was not added: you can add at most ${count} ${files}. Remove one to make room.`;
-    }
-    case 'total-size-exceeded': {
-      const [total, limit] = sizeAndLimit(reason.totalSize, reason.maxTotalSize, locale);
-      const what = fileName === undefined ? 'this file' : displayFileName(fileName);
-      return `Adding ${what} would bring the total to ${total}; the limit is ${limit}. Remove some files first.`;
-    }
+      return texts.empty(name);
+    case 'too-many-files':
+      return texts.tooMany(name, number(reason.maxFiles), reason.maxFiles);
+    case 'total-size-exceeded':
+      return texts.totalTooLarge(name, ...sizeAndLimit(reason.totalSize, reason.maxTotalSize, locale));
     case 'file-type-not-accepted':
-      return `${displayFileName(reason.name)} is not an accepted file type; choose ${describeAccept(reason.accept, locale)}.`;
-    case 'content-mismatch':
-      return contentMismatchMessage(subject, reason.expected, reason.detected);
+      return texts.typeNotAccepted(displayFileName(reason.name), ...describeAccept(reason.accept, locale));
+    case 'content-mismatch': {
+      const documents: Readonly<Record<string, DocumentWords | undefined>> = texts.documents;
+      const claimed = documents[reason.expected];
+      const found = reason.detected === null ? undefined : documents[reason.detected];
+      const claimedLabel = claimed?.named ?? reason.expected;
+      if (found !== undefined) return texts.renameTo(name, claimedLabel, found);
+      return texts.notWhatNamed(name, claimedLabel, claimed?.fix ?? texts.otherFix);
+    }
     case 'invalid-name':
-      return invalidNameMessage(reason);
+      return texts.invalidName[reason.problem](`"${displayFileName(reason.name)}"`, number(MAX_FILE_NAME_BYTES));
   }
 }
