@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { act, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import type { UploadFileState } from '@v2-uploader/core';
+import { judgeDrag, type UploadFileState } from '@v2-uploader/core';
 import { textFile } from '@v2-uploader/core/testing';
 import { dispatchTransfer, scripted, transfer } from './testing/scripted.js';
 import { UploaderProvider } from './uploader-provider.js';
@@ -20,7 +20,7 @@ function Zone(props: UseDropzoneOptions) {
 function mount(props: UseDropzoneOptions = {}) {
   const fakes = scripted({ autoUpload: false });
   const dropped: (readonly UploadFileState[])[] = [];
-  render(
+  const { unmount } = render(
     <UploaderProvider uploader={fakes.uploader}>
       <Zone onDrop={(files) => dropped.push(files)} {...props} />
     </UploaderProvider>,
@@ -29,7 +29,7 @@ function mount(props: UseDropzoneOptions = {}) {
   const input = screen.getByTestId('input') as HTMLInputElement;
   let opened = 0;
   input.click = () => void opened++;
-  return { ...fakes, dropped, zone, input, opened: () => opened, drag: () => screen.getByTestId('drag').textContent };
+  return { ...fakes, unmount, dropped, zone, input, opened: () => opened, drag: () => screen.getByTestId('drag').textContent };
 }
 
 const names = (files: readonly UploadFileState[] | undefined) => (files ?? []).map((f) => f.name);
@@ -72,6 +72,21 @@ export function describeUseDropzone(): void {
       act(() => dispatchTransfer(zone, 'drop', two));
       await waitFor(() => expect(dropped).to.deep.equal([[]]));
       expect(uploader.getSnapshot().files).to.have.length(0);
+    });
+
+    it('judges a drag as the core does (the rule <v2-uploader> uses too)', () => {
+      const png = new File(['png'], 'photo.png', { type: 'image/png' });
+      const cases = [[textFile()], [png], [textFile('a.txt'), textFile('b.txt', 'other notes')], [new File(['?'], 'mystery')], [textFile(), png]];
+      for (const multiple of [false, true]) {
+        const { zone, drag, unmount } = mount({ accept: '.txt,text/plain', multiple });
+        for (const files of cases) {
+          const data = transfer(...files);
+          act(() => dispatchTransfer(zone, 'dragenter', data));
+          expect(drag(), `${files.map((f) => f.name)} multiple=${multiple}`).to.equal(judgeDrag(data, { accept: '.txt,text/plain', multiple }));
+          act(() => dispatchTransfer(zone, 'dragleave', data));
+        }
+        unmount();
+      }
     });
 
     it('adds pasted files', async () => {

@@ -1,9 +1,9 @@
 import type { FilesInput, Uploader, UploadFileState } from '@v2-uploader/core';
+import { droppedFileCount, judgeDrag } from '@v2-uploader/core/store';
 import {
   type ChangeEvent, type ClipboardEvent, type DragEvent, type HTMLAttributes, type InputHTMLAttributes, type KeyboardEvent,
   type MouseEvent, type RefObject, type SyntheticEvent, useCallback, useRef, useState,
 } from 'react';
-import { droppedFileCount, judgeDrag } from './drag-judgement.js';
 import { useResolvedUploader } from './uploader-context.js';
 
 export interface UseDropzoneOptions {
@@ -82,11 +82,11 @@ export function useDropzone(options: UseDropzoneOptions = {}): DropzoneState {
       onDragEnter: compose(props.onDragEnter, (event: DragEvent<HTMLElement>) => {
         event.preventDefault();
         depth.current += 1;
-        setDrag(disabled ? 'reject' : judgeDrag(event.dataTransfer, accept, multiple));
+        setDrag(disabled ? 'reject' : judgeDrag(event.dataTransfer, { accept, multiple }));
       }),
       onDragOver: compose(props.onDragOver, (event: DragEvent<HTMLElement>) => {
         event.preventDefault(); // without it the browser opens the file instead of dropping it here
-        const judged = disabled ? 'reject' : judgeDrag(event.dataTransfer, accept, multiple);
+        const judged = disabled ? 'reject' : judgeDrag(event.dataTransfer, { accept, multiple });
         if (event.dataTransfer) event.dataTransfer.dropEffect = judged === 'accept' ? 'copy' : 'none';
       }),
       onDragLeave: compose(props.onDragLeave, () => {
