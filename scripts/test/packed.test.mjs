@@ -4,39 +4,26 @@
 // TypeScript. Needs the packages built (the `packages` suite runs first).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { root } from '../lib/migrate.mjs';
+import { PACKAGES, packPackages, rootManifest } from '../lib/pack.mjs';
 
 const run = promisify(execFile);
-const PACKAGES = ['core', 'elements', 'react'];
 const manifest = async (dir) => JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
-const rootManifest = await manifest(root);
 const reactManifest = await manifest(path.join(root, 'packages/react'));
 
 let work;
 let app;
-/** name → { version, dependencies, … } of the package.json inside each tarball. */
-const packed = {};
+/** name → { version, dependencies, …, file, contents } of each tarball (scripts/lib/pack.mjs). */
+let packed = {};
 
 before(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'v2-uploader-packed-'));
-  const tarballs = path.join(work, 'tarballs');
-  for (const name of PACKAGES) {
-    await run('npx', ['-y', rootManifest.packageManager, 'pack', '--pack-destination', tarballs], {
-      cwd: path.join(root, 'packages', name), maxBuffer: 64 * 1024 * 1024,
-    });
-  }
-  const files = (await readdir(tarballs)).filter((f) => f.endsWith('.tgz')).map((f) => path.join(tarballs, f));
-  for (const file of files) {
-    const { stdout } = await run('tar', ['-xzOf', file, 'package/package.json']);
-    const pkg = JSON.parse(stdout);
-    const { stdout: list } = await run('tar', ['-tzf', file], { maxBuffer: 64 * 1024 * 1024 });
-    packed[pkg.name] = { ...pkg, file, contents: list.split('\n') };
-  }
+  packed = await packPackages(path.join(work, 'tarballs'));
 
   app = path.join(work, 'app');
   await run('mkdir', ['-p', app]);
@@ -129,6 +116,7 @@ describe('the packed packages', () => {
         <UploaderProvider uploader={uploader}>
           <Files />
           <V2Uploader supabase={supabase} multiple />
+          <v2-uploader supabase={supabase} max-file-size={1024} onv2-upload-complete={(e) => console.log(e.detail.documentId)} />
         </UploaderProvider>
       );
       export { names, element };

@@ -24,5 +24,7 @@ export type { DropzoneInputProps, DropzoneRootProps, DropzoneState, UseDropzoneO
 export { V2Uploader } from './v2-uploader.js';
 export type { V2UploaderAttributeProps, V2UploaderEventProps, V2UploaderOwnProps, V2UploaderProps } from './v2-uploader-props.js';
 
+export type { V2UploaderJsxProps } from './jsx.js';
+
 export { useSubscribable } from './use-subscribable.js';
 export type { ExternalStore } from './use-subscribable.js';
