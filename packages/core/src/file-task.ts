@@ -6,12 +6,12 @@ import type { BackendApi, Features, Hasher, InitResult, ProgressEvent, ProgressF
 import { ProgressMeter } from './progress-meter.js';
 import type { Action } from './reducer.js';
 import { resumeKey } from './persistence/resume-key.js';
-import { retryDelay } from './transport/retry.js';
+import type { Clock } from './task/clock.js';
+import { retrying, stopped } from './task/retryer.js';
 import { isTokenExpired, isUploadGone } from './transport/transport-error.js';
 import { claimedDocumentType } from './validation/validate.js';
 import type { UploadFileState } from './types.js';
 import { UploadError } from './upload-error.js';
-import type { UploaderEventMap, UploaderEventType } from './uploader-events.js';
 import type { ResolvedOptions } from './uploader-options.js';
 
 export interface TaskContext {
@@ -21,31 +21,14 @@ export interface TaskContext {
   hasher: Hasher;
   store: ResumeStore;
   feed(features: Features): Promise<ProgressFeed>;
-  now(): number;
+  /** Time and timers: retry waits, the stall timer, timestamps. */
+  clock: Clock;
   random(): number;
+  /** Every state change; the Uploader derives the events from the actions. */
   dispatch(action: Action): void;
-  emit<K extends UploaderEventType>(type: K, detail: UploaderEventMap[K]): void;
   file(id: string): UploadFileState | undefined;
   /** The bytes are sent: give the transfer slot to the next file while processing is followed. */
   releaseSlot(): void;
-}
-
-const aborted = () => new UploadError('The upload was stopped.', { code: 'aborted' });
-
-/** Wait `ms`, or reject as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(aborted());
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Errors that mean "ask upload-handler again": a signed token expired, or the TUS upload is gone. */
@@ -56,112 +39,139 @@ function toUploadError(error: unknown, fileId: string): UploadError {
   return new UploadError(error instanceof Error ? error.message : String(error), { code: 'network', fileId, cause: error });
 }
 
+/** One task of one file: what every step needs. */
+interface Run {
+  ctx: TaskContext;
+  id: string;
+  /** The file as the task found it (its name and type). */
+  file: UploadFileState;
+  blob: Blob;
+  signal: AbortSignal;
+}
+
+/** Throws {@link stopped} once the file's signal has fired. */
+function check(run: Run): void {
+  if (run.signal.aborted) throw stopped();
+}
+
+/** Every byte is in Storage, in this document. */
+interface Stored {
+  documentId: string;
+  features: Features;
+}
+
+/** The file's resume record and the content it names. */
+interface Content {
+  hash: string;
+  key: string;
+}
+
 export async function runFileTask(ctx: TaskContext, id: string, blob: Blob, signal: AbortSignal): Promise<void> {
-  const check = () => {
-    if (signal.aborted) throw aborted();
-  };
-  const state = () => ctx.file(id);
-  const current = state();
-  if (!current) return;
+  const file = ctx.file(id);
+  if (!file) return;
+  const run: Run = { ctx, id, file, blob, signal };
+  const hash = file.hash || (await hashBytes(run));
+  const key = resumeKey({ userId: (await ctx.api.userId()) ?? 'anonymous', hash, size: blob.size });
+  const stored = await transfer(run, { hash, key });
+  if (!stored) return; // another document has these bytes
+  await finishTransfer(run, stored, key);
+  // Follow the server until the document is completed or failed (no transfer slot needed).
+  ctx.releaseSlot();
+  await followProcessing(ctx, id, stored.documentId, stored.features, signal);
+}
 
-  // 1. Hash (once per file; a retry or resume reuses it).
-  let hash = current.hash;
-  if (!hash) {
-    ctx.dispatch({ type: 'hashing', id });
-    hash = await ctx.hasher.hash(blob, { signal, onProgress: (p) => ctx.dispatch({ type: 'hash-progress', id, progress: p }) });
-    check();
-    ctx.dispatch({ type: 'hashed', id, hash });
+/** 1. Hash (once per file; a retry or resume reuses it). */
+async function hashBytes(run: Run): Promise<string> {
+  const { ctx, id, blob, signal } = run;
+  ctx.dispatch({ type: 'hashing', id });
+  const hash = await ctx.hasher.hash(blob, { signal, onProgress: (p) => ctx.dispatch({ type: 'hash-progress', id, progress: p }) });
+  check(run);
+  ctx.dispatch({ type: 'hashed', id, hash });
+  return hash;
+}
+
+/**
+ * 2–3. Initialise and send, tried again as the retryer says, and with a new plan when a token
+ * expired or the upload is gone. Undefined: the content is another document's (a duplicate).
+ */
+function transfer(run: Run, content: Content): Promise<Stored | undefined> {
+  const { ctx, id } = run;
+  /** What this task's earlier attempts got to: the document they sent bytes to, and how. */
+  const sent: Sent = { documentId: undefined, strategy: undefined };
+  return retrying(
+    (previous) => attempt(run, content, sent, previous !== undefined && isUploadGone(previous)).catch((error: unknown) => {
+      throw toUploadError(error, id);
+    }),
+    {
+      maxAttempts: ctx.options.maxAttempts,
+      signal: run.signal,
+      clock: ctx.clock,
+      random: ctx.random,
+      retryAtOnce: needsNewPlan,
+      // A TUS offset is confirmed by Storage; a PUT's progress is bytes handed to the network.
+      progress: () => ({ bytes: ctx.file(id)?.bytesSent ?? 0, confirmed: sent.strategy === 'tus' }),
+      onWait: ({ error, retryAt, attempt: next }) => ctx.dispatch({ type: 'retrying', id, error, retryAt, attempt: next }),
+      onWaited: () => ctx.dispatch({ type: 'retry-started', id }),
+    },
+  );
+}
+
+interface Sent {
+  documentId: string | undefined;
+  strategy: UploadPlan['strategy'] | undefined;
+}
+
+/** One attempt: ask upload-handler for a plan, then send the bytes it asks for. */
+async function attempt(run: Run, { hash, key }: Content, sent: Sent, dropResumeUrl: boolean): Promise<Stored | undefined> {
+  const { ctx, id, file, blob, signal } = run;
+  ctx.dispatch({ type: 'initializing', id });
+  // The type the name implies (what the server checks), not what the OS guessed.
+  const contentType = claimedDocumentType(file.name, file.type) ?? file.type;
+  const result = await ctx.api.initUpload({ filename: file.name, contentType, fileSize: blob.size, fileHash: hash }, signal);
+  check(run);
+  if (result.duplicate && !result.upload) return duplicateOrOwn(run, result, key, sent);
+  const plan = ctx.options.chunkSize !== undefined && result.upload!.strategy === 'tus' ? { ...result.upload!, chunkSize: ctx.options.chunkSize } : result.upload!;
+  const record = ctx.options.resume ? await ctx.store.get(key) : undefined;
+  const resumeUrl = !dropResumeUrl && record?.documentId === result.documentId ? record.uploadUrl : undefined;
+  // Remember the document before any byte goes out (a TUS upload adds its URL once it has
+  // one): after a crash, the file picked again is recognised as this upload, also when its
+  // last answer never arrived (a PUT has no URL to resume, only a document to recognise).
+  if (ctx.options.resume && record?.documentId !== result.documentId) {
+    await ctx.store.put({ key, documentId: result.documentId, uploadUrl: undefined, plan, size: blob.size, hash, updatedAt: ctx.clock.now() }).catch(() => {});
+    check(run);
   }
+  ctx.dispatch({ type: 'initialized', id, documentId: result.documentId });
+  sent.documentId = result.documentId;
+  sent.strategy = plan.strategy;
+  await send(ctx, id, blob, plan, result.documentId, { key, hash, resumeUrl, signal });
+  return { documentId: result.documentId, features: result.features };
+}
 
-  // 2–3. Initialise and send, again with a new plan when a token expires or an upload is gone.
-  const userId = (await ctx.api.userId()) ?? 'anonymous';
-  const key = resumeKey({ userId, hash, size: blob.size });
-  let attempt = 1;
-  let dropResumeUrl = false;
-  let result: InitResult;
-  let plan: UploadPlan;
-  /** The document this task sent bytes to (an earlier attempt's, or the resume record's). */
-  let ownDocumentId: string | undefined;
-  /** Bytes Storage had confirmed (TUS offsets) at the last failure: attempts count failures without progress. */
-  let strategy: UploadPlan['strategy'] | undefined;
-  let confirmedAtFailure = 0;
-  for (;;) {
-    check();
-    try {
-      ctx.dispatch({ type: 'initializing', id });
-      // The type the name implies (what the server checks), not what the OS guessed.
-      const contentType = claimedDocumentType(current.name, current.type) ?? current.type;
-      result = await ctx.api.initUpload({ filename: current.name, contentType, fileSize: blob.size, fileHash: hash }, signal);
-      check();
-      if (result.duplicate && !result.upload) {
-        // Our own upload, finished on the server while its last answer was lost (a reset, a
-        // crash after the last byte): the file is uploaded, not a duplicate of itself.
-        const record = ownDocumentId === undefined && ctx.options.resume ? await ctx.store.get(key) : undefined;
-        check();
-        if (result.documentId === (ownDocumentId ?? record?.documentId)) {
-          ctx.dispatch({ type: 'initialized', id, documentId: result.documentId });
-          break;
-        }
-        ctx.dispatch({ type: 'duplicate', id, documentId: result.documentId, at: ctx.now() });
-        const file = state();
-        if (file) ctx.emit('upload-complete', { file, documentId: result.documentId, duplicate: true });
-        await ctx.store.delete(key);
-        return;
-      }
-      plan = result.upload!;
-      if (ctx.options.chunkSize !== undefined && plan.strategy === 'tus') plan = { ...plan, chunkSize: ctx.options.chunkSize };
-      const record = ctx.options.resume ? await ctx.store.get(key) : undefined;
-      const resumeUrl = !dropResumeUrl && record?.documentId === result.documentId ? record.uploadUrl : undefined;
-      dropResumeUrl = false;
-      // Remember the document before any byte goes out (a TUS upload adds its URL once it has
-      // one): after a crash, the file picked again is recognised as this upload, also when its
-      // last answer never arrived (a PUT has no URL to resume, only a document to recognise).
-      if (ctx.options.resume && record?.documentId !== result.documentId) {
-        await ctx.store.put({ key, documentId: result.documentId, uploadUrl: undefined, plan, size: blob.size, hash, updatedAt: Date.now() }).catch(() => {});
-        check();
-      }
-      ctx.dispatch({ type: 'initialized', id, documentId: result.documentId });
-      ownDocumentId = result.documentId;
-      strategy = plan.strategy;
-      const started = state();
-      if (started) ctx.emit('upload-start', { file: started, documentId: result.documentId });
-      await send(ctx, id, blob, plan, result.documentId, { key, hash, resumeUrl, signal });
-      break;
-    } catch (raw) {
-      check();
-      const error = toUploadError(raw, id);
-      // As tus-js-client does: a failure after Storage confirmed more bytes starts the count
-      // again, so a long upload over a flaky line is not failed by blips spread over its whole
-      // length. (A PUT's progress is bytes handed to the network, not confirmed: no reset.)
-      const confirmed = state()?.bytesSent ?? 0;
-      if (strategy === 'tus' && confirmed > confirmedAtFailure) attempt = 1;
-      confirmedAtFailure = Math.max(confirmedAtFailure, confirmed);
-      if (attempt >= ctx.options.maxAttempts || (!error.retryable && !needsNewPlan(error))) throw error;
-      if (needsNewPlan(error)) {
-        dropResumeUrl = isUploadGone(error);
-        attempt += 1;
-        continue;
-      }
-      const delay = retryDelay(attempt, error, { random: ctx.random });
-      attempt += 1;
-      ctx.dispatch({ type: 'retrying', id, error, retryAt: ctx.now() + delay, attempt });
-      await sleep(delay, signal);
-      ctx.dispatch({ type: 'retry-started', id });
-    }
+/**
+ * The server already has these bytes. Our own upload, finished on the server while its last
+ * answer was lost (a reset, a crash after the last byte), is stored, not a duplicate of itself;
+ * another document's content makes this file a duplicate (undefined).
+ */
+async function duplicateOrOwn(run: Run, result: InitResult, key: string, sent: Sent): Promise<Stored | undefined> {
+  const { ctx, id } = run;
+  const record = sent.documentId === undefined && ctx.options.resume ? await ctx.store.get(key) : undefined;
+  check(run);
+  if (result.documentId === (sent.documentId ?? record?.documentId)) {
+    ctx.dispatch({ type: 'initialized', id, documentId: result.documentId, stored: true });
+    return { documentId: result.documentId, features: result.features };
   }
+  ctx.dispatch({ type: 'duplicate', id, documentId: result.documentId, at: ctx.clock.now() });
+  await ctx.store.delete(key);
+  return undefined;
+}
 
-  // 4. Every byte is stored.
-  const documentId = result.documentId;
+/** 4. Every byte is stored: forget the resume record, tell the server the last byte. */
+async function finishTransfer(run: Run, { documentId }: Stored, key: string): Promise<void> {
+  const { ctx, id, blob } = run;
   ctx.dispatch({ type: 'uploaded', id });
-  const uploaded = state();
-  if (uploaded) ctx.emit('upload-complete', { file: uploaded, documentId, duplicate: false });
   await ctx.store.delete(key);
   // The last report always goes out (the server throttles rows but keeps the final one).
   void ctx.api.reportProgress({ documentId, bytesUploaded: blob.size }).catch(() => {});
-
-  // 5. Follow the server until the document is completed or failed (no transfer slot needed).
-  ctx.releaseSlot();
-  await followProcessing(ctx, id, documentId, result.features, signal);
 }
 
 interface SendState {
@@ -172,13 +182,14 @@ interface SendState {
 }
 
 async function send(ctx: TaskContext, id: string, blob: Blob, plan: UploadPlan, documentId: string, s: SendState) {
-  const meter = new ProgressMeter(blob.size, ctx.now);
+  const { clock } = ctx;
+  const meter = new ProgressMeter(blob.size, () => clock.now());
   let lastReport = -Infinity;
   let lastBytes = 0;
-  let stallTimer: ReturnType<typeof setTimeout> | undefined;
+  let stallTimer: unknown;
   const armStall = () => {
-    clearTimeout(stallTimer);
-    stallTimer = setTimeout(() => {
+    clock.clearTimeout(stallTimer);
+    stallTimer = clock.setTimeout(() => {
       if (!s.signal.aborted) ctx.dispatch({ type: 'stalled', id });
     }, ctx.options.stallTimeoutMs);
   };
@@ -190,7 +201,7 @@ async function send(ctx: TaskContext, id: string, blob: Blob, plan: UploadPlan, 
       resumeUrl: s.resumeUrl,
       onUploadUrl: (url) => {
         if (!ctx.options.resume) return;
-        void ctx.store.put({ key: s.key, documentId, uploadUrl: url, plan, size: blob.size, hash: s.hash, updatedAt: Date.now() }).catch(() => {});
+        void ctx.store.put({ key: s.key, documentId, uploadUrl: url, plan, size: blob.size, hash: s.hash, updatedAt: clock.now() }).catch(() => {});
       },
       onProgress: (bytes) => {
         if (s.signal.aborted) return;
@@ -198,9 +209,7 @@ async function send(ctx: TaskContext, id: string, blob: Blob, plan: UploadPlan, 
         ctx.dispatch({ type: 'unstalled', id });
         const { speed, etaSeconds } = meter.sample(bytes);
         ctx.dispatch({ type: 'upload-progress', id, bytesSent: bytes, speed, etaSeconds });
-        const file = ctx.file(id);
-        if (file) ctx.emit('upload-progress', { file, bytesSent: file.bytesSent, bytesTotal: blob.size, speed, etaSeconds });
-        const now = ctx.now();
+        const now = clock.now();
         if (bytes > lastBytes && bytes < blob.size && now - lastReport >= ctx.options.progressReportIntervalMs) {
           lastReport = now;
           lastBytes = bytes;
@@ -211,7 +220,7 @@ async function send(ctx: TaskContext, id: string, blob: Blob, plan: UploadPlan, 
       },
     });
   } finally {
-    clearTimeout(stallTimer);
+    clock.clearTimeout(stallTimer);
     ctx.dispatch({ type: 'unstalled', id });
   }
 }
@@ -225,16 +234,14 @@ function followProcessing(ctx: TaskContext, id: string, documentId: string, feat
       if (error) reject(error);
       else resolve();
     };
-    const onAbort = () => finish(aborted());
+    const onAbort = () => finish(stopped());
     signal.addEventListener('abort', onAbort, { once: true });
     ctx.feed(features).then((feed) => {
       if (signal.aborted) return;
       stop = feed.follow(documentId, (event: ProgressEvent) => {
         if (signal.aborted) return;
         if (event.status === 'completed') {
-          ctx.dispatch({ type: 'completed', id, at: ctx.now() });
-          const file = ctx.file(id);
-          if (file) ctx.emit('processing-complete', { file, documentId });
+          ctx.dispatch({ type: 'completed', id, at: ctx.clock.now() });
           finish();
         } else if (event.status === 'failed' || event.status === 'cancelled') {
           finish(new UploadError(event.error?.message ?? `Processing ${event.status}.`, {
@@ -245,8 +252,6 @@ function followProcessing(ctx: TaskContext, id: string, documentId: string, feat
           }));
         } else if (event.status === 'uploaded' || event.status === 'processing' || event.status === 'parsing' || event.status === 'embedding') {
           ctx.dispatch({ type: 'server-progress', id, status: event.status, processingProgress: event.progress, etaSeconds: event.etaSeconds, stuck: event.stuck });
-          const file = ctx.file(id);
-          if (file) ctx.emit('processing-progress', { file, status: file.status, progress: file.processingProgress });
         }
       });
     }, (error: unknown) => finish(toUploadError(error, id)));

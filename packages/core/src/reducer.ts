@@ -12,7 +12,8 @@ export type Action =
   | { type: 'hash-progress'; id: string; progress: number }
   | { type: 'hashed'; id: string; hash: string }
   | { type: 'initializing'; id: string }
-  | { type: 'initialized'; id: string; documentId: string; bytesSent?: number }
+  /** `stored`: the server already holds every byte (our own upload, its last answer lost): nothing is sent. */
+  | { type: 'initialized'; id: string; documentId: string; bytesSent?: number; stored?: boolean }
   | { type: 'duplicate'; id: string; documentId: string; at: number }
   | { type: 'upload-progress'; id: string; bytesSent: number; speed: number; etaSeconds: number | undefined }
   | { type: 'uploaded'; id: string }

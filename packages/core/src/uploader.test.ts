@@ -3,8 +3,11 @@ import type { TransferOptions } from './interfaces.js';
 import { TransportError } from './transport/transport-error.js';
 import { UploadError } from './upload-error.js';
 import { Uploader } from './uploader.js';
-import type { UploaderEventType } from './uploader-events.js';
+import { allCompleteEvent, eventsFor, type UploaderEvent, type UploaderEventType } from './uploader-events.js';
 import { resumeKey } from './persistence/resume-key.js';
+import { type Action, emptySnapshot, newFileState, reduce } from './reducer.js';
+import { FakeClock } from './task/fake-clock.js';
+import type { UploaderSnapshot } from './types.js';
 import {
   completeSend, failingSend, fakeHasher, fakeOptions, hangingSend, plan, textFile, until,
 } from './testing/fakes.js';
@@ -350,5 +353,107 @@ describe('Uploader (scripted I/O)', () => {
     await until(() => transport.sends.length === 1);
     expect(transport.sends[0]!.plan).to.deep.equal({ ...plan(), chunkSize: 8 * 1024 * 1024 });
     expect(() => uploader.setOptions({ chunkSize: 1024 })).to.throw(RangeError);
+  });
+});
+
+describe('eventsFor: the events an applied action means', () => {
+  const a = newFileState({ id: 'a', name: 'a.pdf', size: 1000, type: 'application/pdf', addedAt: 1 });
+  /** Apply `actions` in turn; the events of each, as [type, detail] with the file's status. */
+  function walk(actions: Action[], start: UploaderSnapshot = emptySnapshot) {
+    let state = start;
+    const out: { type: UploaderEvent['type']; status: string | undefined; detail: Record<string, unknown> }[] = [];
+    for (const action of actions) {
+      const next = reduce(state, action);
+      for (const e of eventsFor(action, state, next)) {
+        const { file, ...rest } = e.detail as { file?: { status: string } };
+        out.push({ type: e.type, status: file?.status, detail: rest });
+      }
+      state = next;
+    }
+    return { out, state };
+  }
+
+  it('maps a file\'s journey to file-added, upload-start, upload-progress, upload-complete, processing-progress, processing-complete', () => {
+    const { out } = walk([
+      { type: 'added', files: [a] },
+      { type: 'validating', id: 'a' },
+      { type: 'validated', id: 'a' },
+      { type: 'hashing', id: 'a' },
+      { type: 'hashed', id: 'a', hash: 'h' },
+      { type: 'initializing', id: 'a' },
+      { type: 'initialized', id: 'a', documentId: 'doc-1' },
+      { type: 'upload-progress', id: 'a', bytesSent: 400, speed: 100, etaSeconds: 6 },
+      { type: 'uploaded', id: 'a' },
+      { type: 'server-progress', id: 'a', status: 'parsing', processingProgress: 50, etaSeconds: 10, stuck: false },
+      { type: 'completed', id: 'a', at: 9 },
+    ]);
+    expect(out).to.deep.equal([
+      { type: 'file-added', status: 'queued', detail: {} },
+      { type: 'upload-start', status: 'uploading', detail: { documentId: 'doc-1' } },
+      { type: 'upload-progress', status: 'uploading', detail: { bytesSent: 400, bytesTotal: 1000, speed: 100, etaSeconds: 6 } },
+      { type: 'upload-complete', status: 'uploaded', detail: { documentId: 'doc-1', duplicate: false } },
+      { type: 'processing-progress', status: 'parsing', detail: { status: 'parsing', progress: 50 } },
+      { type: 'processing-complete', status: 'completed', detail: { documentId: 'doc-1' } },
+    ]);
+  });
+
+  it('a duplicate, a failure, a rejection; a document found already stored starts no upload', () => {
+    const error = new UploadError('offline', { code: 'network' });
+    const reason = { code: 'file-too-large', maxSize: 10, size: 1000 } as const;
+    const rejection = new UploadError('too large', { code: 'file-too-large' });
+    const start: Action[] = [{ type: 'added', files: [a] }, { type: 'initializing', id: 'a' }];
+    expect(walk([...start, { type: 'duplicate', id: 'a', documentId: 'old', at: 2 }]).out)
+      .to.deep.equal([{ type: 'upload-complete', status: 'duplicate', detail: { documentId: 'old', duplicate: true } }]);
+    expect(walk([...start, { type: 'failed', id: 'a', error }]).out)
+      .to.deep.equal([{ type: 'upload-error', status: 'failed', detail: { error } }]);
+    expect(walk([{ type: 'added', files: [a] }, { type: 'validating', id: 'a' }, { type: 'rejected', id: 'a', rejection: reason, error: rejection }]).out)
+      .to.deep.equal([{ type: 'file-rejected', status: 'failed', detail: { reason, error: rejection } }]);
+    expect(walk([...start, { type: 'initialized', id: 'a', documentId: 'doc-1', stored: true }, { type: 'uploaded', id: 'a' }]).out)
+      .to.deep.equal([{ type: 'upload-complete', status: 'uploaded', detail: { documentId: 'doc-1', duplicate: false } }]);
+  });
+
+  it('an action that changed nothing, or that no event stands for, means nothing', () => {
+    const { state } = walk([{ type: 'added', files: [a] }, { type: 'cancelled', id: 'a' }]);
+    // Settled files ignore the task's late actions; out-of-order server progress changes nothing.
+    expect(eventsFor({ type: 'validated', id: 'a' }, state, reduce(state, { type: 'validated', id: 'a' }))).to.deep.equal([]);
+    expect(walk([{ type: 'paused', id: 'a' }, { type: 'hashing', id: 'a' }, { type: 'retry-started', id: 'a' }], state).out).to.deep.equal([]);
+    expect(walk([{ type: 'added', files: [a] }, { type: 'stalled', id: 'a' }, { type: 'removed', id: 'a' }]).out).to.deep.equal([]);
+  });
+
+  it('all-complete once a settling action leaves every file settled', () => {
+    const { state: busy } = walk([{ type: 'added', files: [a, { ...a, id: 'b' }] }, { type: 'cancelled', id: 'a' }]);
+    expect(allCompleteEvent({ type: 'cancelled', id: 'a' }, busy)).to.equal(undefined);
+    const settled = reduce(busy, { type: 'completed', id: 'b', at: 3 });
+    expect(allCompleteEvent({ type: 'completed', id: 'b', at: 3 }, settled)).to.deep.equal({ type: 'all-complete', detail: { files: settled.files } });
+    expect(allCompleteEvent({ type: 'removed', id: 'x' }, settled), 'not a settling action').to.equal(undefined);
+  });
+});
+
+describe('Uploader: clock seam', () => {
+  it('retry waits and the stall timer run on the injected clock; timestamps come from it', async () => {
+    const clock = new FakeClock(1_000_000);
+    const { options, transport, resumeStore } = fakeOptions({ random: () => 0.5, stallTimeoutMs: 5_000 });
+    transport.script = [failingSend(new UploadError('offline', { code: 'network' })), hangingSend];
+    const uploader = new Uploader(options, { clock });
+    const statuses: string[] = [];
+    uploader.subscribe(() => statuses.push(uploader.getSnapshot().files[0]!.status));
+    await uploader.addFiles(textFile());
+    await until(() => uploader.getSnapshot().files[0]?.status === 'retrying');
+    // Full jitter at 0.5 of the first 500 ms ceiling.
+    expect(uploader.getSnapshot().files[0]).to.include({ retryAt: 1_000_250, attempt: 2 });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(transport.sends, 'no retry before the clock moves').to.have.length(1);
+    clock.advance(250);
+    await until(() => uploader.getSnapshot().files[0]?.status === 'uploading' && transport.sends.length === 2);
+    const file = textFile();
+    const hash = await fakeHasher.hash(file, { signal: new AbortController().signal });
+    expect((await resumeStore.get(resumeKey({ userId: 'user-1', hash, size: file.size })))?.updatedAt).to.equal(1_000_000);
+    clock.advance(4_999);
+    expect(uploader.getSnapshot().files[0]!.status).to.equal('uploading');
+    clock.advance(1);
+    expect(uploader.getSnapshot().files[0]!.status).to.equal('stalled');
+    expect(statuses).to.include('retrying');
+    uploader.destroy();
+    expect(clock.pending, 'destroy leaves no timer behind').to.equal(0);
   });
 });

@@ -7,7 +7,8 @@ import { Subscribable } from './subscribable.js';
 import type { UploaderSnapshot, UploadFileState } from './types.js';
 import { PROCESSING_STATUSES, TERMINAL_STATUSES } from './types.js';
 import { UploadError } from './upload-error.js';
-import { type UploaderEventListener, UploaderEvents, type UploaderEventType } from './uploader-events.js';
+import { type Clock, systemClock } from './task/clock.js';
+import { allCompleteEvent, eventsFor, type UploaderEventListener, UploaderEvents, type UploaderEventType } from './uploader-events.js';
 import { resolveOptions, type ResolvedOptions, type UploaderOptions } from './uploader-options.js';
 import { filesFromDataTransfer, filesFromInput } from './validation/data-transfer.js';
 import { rejectionError, validateFiles } from './validation/validate.js';
@@ -17,6 +18,12 @@ const NEEDS_WORK: readonly UploadFileState['status'][] = ['queued', 'hashing', '
 
 /** What `addFiles` takes: a file, several, a FileList, or a drop's DataTransfer (folders walked). */
 export type FilesInput = File | Blob | FileList | readonly (File | Blob)[] | DataTransfer;
+
+/** What an Uploader runs on besides its options (tests replace it). */
+export interface UploaderDependencies {
+  /** Time and timers for retries, stalls and timestamps; the real ones by default. The `now` option, when given, reads the time instead. */
+  clock?: Clock;
+}
 
 /**
  * The upload store shared by the element and the React bindings. `getSnapshot()` is immutable
@@ -38,15 +45,21 @@ export class Uploader extends Subscribable<() => void> {
   #hasher: Hasher | undefined;
   #store: ResumeStore | undefined;
   #feed: Promise<ProgressFeed> | undefined;
+  readonly #clock: Clock;
   #destroyed = false;
   #notifyPending = false;
   #wasBusy = false;
   #nextId = 0;
 
-  constructor(options: UploaderOptions = {}) {
+  constructor(options: UploaderOptions = {}, { clock = systemClock }: UploaderDependencies = {}) {
     super();
     this.#raw = { ...options };
     this.#options = resolveOptions(options);
+    this.#clock = {
+      now: () => this.#raw.now?.() ?? clock.now(),
+      setTimeout: (callback, ms) => clock.setTimeout(callback, ms),
+      clearTimeout: (handle) => clock.clearTimeout(handle),
+    };
     this.getSnapshot = this.getSnapshot.bind(this);
   }
 
@@ -89,15 +102,10 @@ export class Uploader extends Subscribable<() => void> {
     states.forEach((s, i) => {
       const reason = results[i];
       if (reason) {
-        const error = rejectionError(reason, s.id, s.name);
-        this.#dispatch({ type: 'rejected', id: s.id, rejection: reason, error });
-        const file = this.#file(s.id);
-        if (file) this.#events.emit('file-rejected', { file, reason, error });
+        this.#dispatch({ type: 'rejected', id: s.id, rejection: reason, error: rejectionError(reason, s.id, s.name) });
         this.#blobs.delete(s.id);
       } else {
         this.#dispatch({ type: 'validated', id: s.id });
-        const file = this.#file(s.id);
-        if (file) this.#events.emit('file-added', { file });
       }
     });
     if (this.#options.autoUpload) this.#pump();
@@ -136,7 +144,6 @@ export class Uploader extends Subscribable<() => void> {
       }
     }
     this.#pump();
-    this.#checkAllComplete();
   }
 
   /** Try failed or cancelled files again (not files refused by validation). */
@@ -180,7 +187,7 @@ export class Uploader extends Subscribable<() => void> {
   readonly #manual = new Set<string>();
 
   #now(): number {
-    return this.#raw.now?.() ?? Date.now();
+    return this.#clock.now();
   }
 
   #file(id: string): UploadFileState | undefined {
@@ -191,31 +198,27 @@ export class Uploader extends Subscribable<() => void> {
     return id === undefined ? [...this.#state.files] : this.#state.files.filter((f) => f.id === id);
   }
 
+  /**
+   * The one way state changes: the reducer applies `action`, subscribers are told, and the
+   * events the action means are emitted (as TanStack Query's `#dispatch` notifies with the
+   * action). Then, when it settled the last file the uploader worked on, `all-complete`.
+   */
   #dispatch(action: Action): void {
     if (this.#destroyed) return;
-    const next = reduce(this.#state, action);
-    if (next === this.#state) return;
-    this.#state = next;
+    const before = this.#state;
+    const after = reduce(before, action);
+    if (after === before) return;
+    this.#state = after;
     this.#scheduleNotify();
-    if (action.type === 'completed' || action.type === 'failed' || action.type === 'duplicate' || action.type === 'cancelled' || action.type === 'rejected') {
-      if (action.type === 'failed') {
-        const file = this.#file(action.id);
-        if (file) this.#events.emit('upload-error', { file, error: action.error });
-      }
-      // After the moment's own event (upload-complete, processing-complete), which the task
-      // emits right after this dispatch.
-      queueMicrotask(() => {
-        if (!this.#destroyed) this.#checkAllComplete();
-      });
+    for (const event of eventsFor(action, before, after)) {
+      if (this.#destroyed) return;
+      this.#events.send(event);
     }
-  }
-
-  #checkAllComplete(): void {
-    const files = this.#state.files;
-    const settled = files.length > 0 && files.every((f) => TERMINAL_STATUSES.includes(f.status));
-    if (settled && this.#wasBusy) {
+    // The state now, not `after`: a listener may have started a file again.
+    const allComplete = this.#wasBusy ? allCompleteEvent(action, this.#state) : undefined;
+    if (allComplete && !this.#destroyed) {
       this.#wasBusy = false;
-      this.#events.emit('all-complete', { files });
+      this.#events.send(allComplete);
     }
   }
 
@@ -290,12 +293,9 @@ export class Uploader extends Subscribable<() => void> {
       hasher: (this.#hasher ??= this.#raw.hasher ?? lazyHasher()),
       store: this.#ensureStore(),
       feed: (features) => this.#ensureFeed(features),
-      now: () => this.#now(),
+      clock: this.#clock,
       random: () => this.#raw.random?.() ?? Math.random(),
       dispatch: (action) => this.#dispatch(action),
-      emit: (type, detail) => {
-        if (!this.#destroyed) this.#events.emit(type, detail);
-      },
       file: (id) => this.#file(id),
     };
   }
