@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import type { ProgressEvent, ServerProgress } from '../interfaces.js';
+import type { ProgressEvent, ProgressFeed, ServerProgress } from '../interfaces.js';
 import { createProgressFeed } from './combined-feed.js';
 import type { Timers } from './polling-feed.js';
 import type { ChannelHealth, HealthListener, RealtimeClientLike, RealtimeProgressFeed } from './realtime-feed.js';
@@ -215,5 +215,49 @@ describe('createProgressFeed (scripted)', () => {
     expect(realtime.listeners.size).to.equal(0);
     expect(realtime.health).to.equal('closed');
     expect(timers.pending.size).to.equal(0);
+  });
+
+  it('closes through the ProgressFeed port, without a cast (close is part of the port)', () => {
+    const realtime = new FakeRealtimeFeed();
+    const api = fakeApi();
+    const port: ProgressFeed = createProgressFeed({ supabase: noSupabase, api, userId: 'u', realtime: true, realtimeFeed: realtime });
+    port.follow('a', () => {});
+    expect(realtime.listeners.size).to.equal(1);
+    port.close?.();
+    expect(realtime.listeners.size).to.equal(0);
+  });
+
+  it('a follower stopped by another during an event does not hear that event', () => {
+    const realtime = new FakeRealtimeFeed();
+    const api = fakeApi();
+    const feed = createProgressFeed({ supabase: noSupabase, api, userId: 'u', realtime: true, realtimeFeed: realtime });
+    const seen: string[] = [];
+    let stopSecond = () => {};
+    feed.follow('a', (e) => {
+      seen.push(`first:${e.status}`);
+      stopSecond();
+    });
+    stopSecond = feed.follow('a', (e) => seen.push(`second:${e.status}`));
+    realtime.emit(event('a', 'parsing', 10));
+    realtime.emit(event('a', 'parsing', 20));
+    expect(seen).to.deep.equal(['first:parsing', 'first:parsing']);
+  });
+
+  it('after close, the old stops do nothing and a new follow starts afresh', async () => {
+    const realtime = new FakeRealtimeFeed();
+    const api = fakeApi();
+    const feed = createProgressFeed({ supabase: noSupabase, api, userId: 'u', realtime: true, realtimeFeed: realtime });
+    const old: number[] = [];
+    const stopOld = feed.follow('a', (e) => old.push(e.progress));
+    realtime.emit(event('a', 'parsing', 50));
+    feed.close();
+    const seen: [string, number][] = [];
+    feed.follow('a', (e) => seen.push([e.status, e.progress]));
+    stopOld();
+    expect([...realtime.listeners.keys()], 'the new follow keeps the channel').to.deep.equal(['a']);
+    realtime.emit(event('a', 'parsing', 10));
+    await settle();
+    expect(seen, 'no replay of the closed document, no gate from its last event').to.deep.equal([['parsing', 10]]);
+    expect(old, 'the closed follower heard nothing after close').to.deep.equal([50]);
   });
 });
