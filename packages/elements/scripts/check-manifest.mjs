@@ -1,6 +1,6 @@
 // The shipped custom-elements.json must describe the public API: every element, its
 // attributes, events and parts (it is generated from JSDoc, so this catches missing tags).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const manifest = JSON.parse(readFileSync(new URL('../custom-elements.json', import.meta.url), 'utf8'));
 const elements = new Map(
@@ -28,6 +28,16 @@ for (const [tag, want] of Object.entries(expect)) {
   for (const p of want.parts) if (!has(el.cssParts, p)) problems.push(`${tag}: part ${p} missing`);
   if (!(el.cssProperties ?? []).length) problems.push(`${tag}: no CSS custom properties documented`);
 }
+// Every path in it must name a built module the package ships (tools read it against the
+// installed package, which has dist/*.js; src/*.ts is there for source maps only).
+const packageDir = new URL('../', import.meta.url);
+JSON.stringify(manifest, (key, value) => {
+  if ((key === 'path' || key === 'module') && typeof value === 'string') {
+    if (!value.startsWith('dist/') || !value.endsWith('.js')) problems.push(`${key} ${value} is not a built module under dist/`);
+    else if (!existsSync(new URL(value, packageDir))) problems.push(`${key} ${value} does not exist`);
+  }
+  return value;
+});
 if (problems.length) {
   console.error(`custom-elements.json is incomplete:\n- ${problems.join('\n- ')}`);
   process.exit(1);
