@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import type { TransferOptions } from './interfaces.js';
+import type { ResumeStore, TransferOptions } from './interfaces.js';
 import { TransportError } from './transport/transport-error.js';
 import { UploadError } from './upload-error.js';
 import { Uploader } from './uploader.js';
@@ -8,8 +8,9 @@ import { resumeKey } from './persistence/resume-key.js';
 import { type Action, emptySnapshot, newFileState, reduce } from './reducer.js';
 import { FakeClock } from './task/fake-clock.js';
 import type { UploaderSnapshot } from './types.js';
+import type { UploaderOptions } from './uploader-options.js';
 import {
-  completeSend, failingSend, fakeHasher, fakeOptions, hangingSend, plan, textFile, until,
+  completeSend, failingSend, FakeApi, FakeTransport, fakeHasher, fakeOptions, hangingSend, plan, textFile, until,
 } from './testing/fakes.js';
 
 function record(uploader: Uploader) {
@@ -455,5 +456,63 @@ describe('Uploader: clock seam', () => {
     expect(statuses).to.include('retrying');
     uploader.destroy();
     expect(clock.pending, 'destroy leaves no timer behind').to.equal(0);
+  });
+});
+
+describe('Uploader.setOptions with new I/O', () => {
+  it('the next file uses a new api, transport and hasher; files under way keep theirs', async () => {
+    const { options, api, transport } = fakeOptions();
+    transport.script = [hangingSend];
+    const uploader = new Uploader(options);
+    await uploader.addFiles(textFile('a.txt', 'aaaa aaaa'));
+    await until(() => transport.sends.length === 1);
+    const api2 = new FakeApi();
+    const transport2 = new FakeTransport();
+    const hashed: string[] = [];
+    const hasher2 = { hash: async (blob: Blob) => (hashed.push('new'), fakeHasher.hash(blob, { signal: new AbortController().signal })) };
+    uploader.setOptions({ api: api2, transport: transport2, hasher: hasher2 });
+    await uploader.addFiles(textFile('b.txt', 'bbbb bbbb'));
+    await until(() => uploader.getSnapshot().files[1]?.status === 'uploaded');
+    expect([api.inits.length, api2.inits.length]).to.deep.equal([1, 1]);
+    expect([transport.sends.length, transport2.sends.length]).to.deep.equal([1, 1]);
+    expect(hashed).to.deep.equal(['new']);
+    expect(uploader.getSnapshot().files[0]!.status, 'the first file still sends with the old transport').to.equal('uploading');
+    uploader.destroy();
+  });
+
+  it('a new resume store and progress feed are used from the next file on; passing the same ones again keeps them', async () => {
+    const counting = (store: ResumeStore) => {
+      const calls: string[] = [];
+      const wrapped: ResumeStore = {
+        get: (key) => (calls.push('get'), store.get(key)),
+        put: (record) => (calls.push('put'), store.put(record)),
+        delete: (key) => (calls.push('delete'), store.delete(key)),
+        prune: (ms) => (calls.push('prune'), store.prune(ms)),
+      };
+      return { wrapped, calls };
+    };
+    const first = fakeOptions();
+    const second = fakeOptions();
+    const store1 = counting(first.resumeStore);
+    const store2 = counting(second.resumeStore);
+    let feeds = 0;
+    const initial: UploaderOptions = { ...first.options, resumeStore: store1.wrapped, progressFeed: () => (feeds++, first.feed) };
+    const uploader = new Uploader(initial);
+    await uploader.addFiles(textFile('a.txt', 'aaaa aaaa'));
+    await until(() => first.feed.listeners.size === 1);
+    // What a binding does with every change of another option: the same I/O again.
+    uploader.setOptions({ ...initial, maxFiles: 5 });
+    await uploader.addFiles(textFile('b.txt', 'bbbb bbbb'));
+    await until(() => first.feed.listeners.size === 2);
+    expect(store1.calls.filter((c) => c === 'prune')).to.have.length(1);
+    expect(feeds).to.equal(1);
+    uploader.setOptions({ resumeStore: store2.wrapped, progressFeed: () => second.feed });
+    const used = store1.calls.length;
+    await uploader.addFiles(textFile('c.txt', 'cccc cccc'));
+    await until(() => second.feed.listeners.size === 1);
+    expect(store2.calls).to.include.members(['prune', 'get', 'put', 'delete']);
+    expect(store1.calls).to.have.length(used);
+    expect(first.feed.listeners.size, 'earlier files keep following on the old feed').to.equal(2);
+    uploader.destroy();
   });
 });

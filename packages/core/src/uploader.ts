@@ -25,6 +25,9 @@ export interface UploaderDependencies {
   clock?: Clock;
 }
 
+/** The options naming the Uploader's I/O: a new value is used from the next file on. */
+const IO_OPTIONS = ['supabase', 'supabaseUrl', 'supabaseKey', 'api', 'transport', 'hasher', 'resumeStore', 'progressFeed'] as const;
+
 /**
  * The upload store shared by the element and the React bindings. `getSnapshot()` is immutable
  * and keeps its identity until something changes; `subscribe()` returns an unsubscribe. All
@@ -45,6 +48,8 @@ export class Uploader extends Subscribable<() => void> {
   #hasher: Hasher | undefined;
   #store: ResumeStore | undefined;
   #feed: Promise<ProgressFeed> | undefined;
+  /** I/O replaced by setOptions while files may still use it: released on destroy. */
+  readonly #retired: (() => void)[] = [];
   readonly #clock: Clock;
   #destroyed = false;
   #notifyPending = false;
@@ -163,9 +168,16 @@ export class Uploader extends Subscribable<() => void> {
     }
   }
 
+  /**
+   * Change options. Files already under way keep the I/O they started with; a new `supabase`,
+   * `api`, `transport`, `hasher`, `resumeStore` or `progressFeed` (or `realtime`) is used from the
+   * next file on.
+   */
   setOptions(options: UploaderOptions): void {
+    const resolved = resolveOptions(options, this.#options);
+    this.#replaceIo(options, resolved);
     Object.assign(this.#raw, options);
-    this.#options = resolveOptions(options, this.#options);
+    this.#options = resolved;
     this.#pump();
   }
 
@@ -177,9 +189,8 @@ export class Uploader extends Subscribable<() => void> {
     this.#running.clear();
     this.#slots.clear();
     this.#events.clear();
-    const hasher = this.#hasher as (Hasher & { terminate?: () => void }) | undefined;
-    hasher?.terminate?.();
-    void this.#feed?.then((f) => (f as ProgressFeed & { close?: () => void }).close?.()).catch(() => {});
+    this.#retired.push(this.#retireHasher(), this.#retireFeed());
+    for (const release of this.#retired.splice(0)) release();
   }
 
   // ---------------------------------------------------------------------------------------
@@ -298,6 +309,38 @@ export class Uploader extends Subscribable<() => void> {
       dispatch: (action) => this.#dispatch(action),
       file: (id) => this.#file(id),
     };
+  }
+
+  /**
+   * Forget the I/O a change of `options` replaces, so the next file builds it from the new
+   * options; what files under way still use is released on destroy. Only a different value
+   * counts (bindings pass the same client again with every change of another option).
+   */
+  #replaceIo(options: UploaderOptions, resolved: ResolvedOptions): void {
+    const changed = new Set(IO_OPTIONS.filter((key) => key in options && options[key] !== this.#raw[key]));
+    const client = changed.has('supabase') || changed.has('supabaseUrl') || changed.has('supabaseKey');
+    if (client) this.#supabase = undefined;
+    if (client || changed.has('api')) this.#api = undefined;
+    if (changed.has('transport')) this.#transport = undefined;
+    if (changed.has('resumeStore')) this.#store = undefined;
+    if (changed.has('hasher')) this.#retired.push(this.#retireHasher());
+    if (client || changed.has('api') || changed.has('progressFeed') || resolved.realtime !== this.#options.realtime) {
+      this.#retired.push(this.#retireFeed());
+    }
+  }
+
+  /** Forget the hasher; the returned function terminates it (a worker, for the default one). */
+  #retireHasher(): () => void {
+    const hasher = this.#hasher as (Hasher & { terminate?: () => void }) | undefined;
+    this.#hasher = undefined;
+    return () => hasher?.terminate?.();
+  }
+
+  /** Forget the progress feed; the returned function closes it (a Realtime channel, a poll). */
+  #retireFeed(): () => void {
+    const feed = this.#feed;
+    this.#feed = undefined;
+    return () => void feed?.then((f) => (f as ProgressFeed & { close?: () => void }).close?.()).catch(() => {});
   }
 
   #ensureStore(): ResumeStore {
