@@ -2,7 +2,7 @@ import type { Action } from './reducer.js';
 import type { RejectionReason, UploaderSnapshot, UploadFileState } from './types.js';
 import { TERMINAL_STATUSES } from './types.js';
 import type { UploadError } from './upload-error.js';
-import { callSafely } from './util/call-safely.js';
+import { Listeners } from './util/listeners.js';
 
 /** Typed events beside the snapshot, for code that reacts to moments rather than state. */
 export interface UploaderEventMap {
@@ -74,27 +74,24 @@ export function allCompleteEvent(action: Action, state: UploaderSnapshot): Uploa
   return { type: 'all-complete', detail: { files } };
 }
 
-/** A tiny typed emitter; a listener that throws does not stop the others (rethrown later). */
+/** Typed events, one listener registry per type; a listener that throws does not stop the others (rethrown later). */
 export class UploaderEvents {
-  readonly #listeners = new Map<UploaderEventType, Set<(detail: never) => void>>();
+  readonly #listeners = new Map<UploaderEventType, Listeners<(detail: never) => void>>();
 
   on<K extends UploaderEventType>(type: K, listener: UploaderEventListener<K>): () => void {
-    let set = this.#listeners.get(type);
-    if (!set) this.#listeners.set(type, (set = new Set()));
-    const entry = listener as (detail: never) => void;
-    set.add(entry);
-    return () => void set.delete(entry);
+    let registry = this.#listeners.get(type);
+    if (!registry) this.#listeners.set(type, (registry = new Listeners()));
+    const remove = registry.add(listener as (detail: never) => void);
+    return () => void remove();
   }
 
   emit<K extends UploaderEventType>(type: K, detail: UploaderEventMap[K]): void {
-    for (const listener of [...(this.#listeners.get(type) ?? [])]) {
-      callSafely(listener as UploaderEventListener<K>, detail);
-    }
+    this.#listeners.get(type)?.emit(detail as never);
   }
 
   /** Emit an event as {@link eventsFor} gives it. */
   send(event: UploaderEvent): void {
-    this.emit(event.type, event.detail as never);
+    this.emit(event.type, event.detail);
   }
 
   clear(): void {

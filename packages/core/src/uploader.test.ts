@@ -3,7 +3,7 @@ import type { ResumeStore, TransferOptions } from './interfaces.js';
 import { TransportError } from './transport/transport-error.js';
 import { UploadError } from './upload-error.js';
 import { Uploader } from './uploader.js';
-import { allCompleteEvent, eventsFor, type UploaderEvent, type UploaderEventType } from './uploader-events.js';
+import { allCompleteEvent, eventsFor, type UploaderEvent, UploaderEvents, type UploaderEventType } from './uploader-events.js';
 import { resumeKey } from './persistence/resume-key.js';
 import { type Action, emptySnapshot, newFileState, reduce } from './reducer.js';
 import { FakeClock } from './task/fake-clock.js';
@@ -514,5 +514,18 @@ describe('Uploader.setOptions with new I/O', () => {
     expect(store1.calls).to.have.length(used);
     expect(first.feed.listeners.size, 'earlier files keep following on the old feed').to.equal(2);
     uploader.destroy();
+  });
+});
+
+describe('UploaderEvents (the shared listener registry)', () => {
+  it('calls listeners of the type in order; one removed during an event is not called afterwards', () => {
+    const events = new UploaderEvents();
+    const calls: string[] = [];
+    let offSecond = () => {};
+    events.on('all-complete', () => (calls.push('first'), offSecond()));
+    offSecond = events.on('all-complete', () => calls.push('second'));
+    events.on('file-added', () => calls.push('other type'));
+    events.send({ type: 'all-complete', detail: { files: [] } });
+    expect(calls).to.deep.equal(['first']);
   });
 });
