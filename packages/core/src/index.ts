@@ -33,7 +33,7 @@ export type { WorkerHasherOptions } from './hashing/index.js';
 // The backend client and transports
 export { createBackendApi, createDefaultTransport, createPutTransport, createTusTransport, DEFAULT_TUS_CHUNK_SIZE, TransportError } from './transport/index.js';
 export type {
-  AnySupabaseClient, BackendApiOptions, DefaultTransportOptions, PutTransportOptions, TransportErrorOptions, TusTransportOptions,
+  AnySupabaseClient, BackendApiOptions, DefaultTransportOptions, PutTransportOptions, TransportErrorOptions, TusHttpStack, TusTransportOptions,
 } from './transport/index.js';
 
 // Server progress feeds

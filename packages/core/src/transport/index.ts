@@ -9,7 +9,7 @@ export type { AnySupabaseClient, BackendApiOptions } from './backend-api.js';
 export { createPutTransport } from './put-transport.js';
 export type { PutTransportOptions } from './put-transport.js';
 export { createTusTransport, DEFAULT_TUS_CHUNK_SIZE } from './tus-transport.js';
-export type { TusTransportOptions } from './tus-transport.js';
+export type { TusHttpStack, TusTransportOptions } from './tus-transport.js';
 export {
   MAX_RETRY_AFTER_MS, RETRY_BASE_MS, RETRY_CAP_MS, RETRY_FACTOR, parseRetryAfter, retryAfterOf, retryDelay, shouldRetry,
 } from './retry.js';

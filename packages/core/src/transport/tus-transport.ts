@@ -9,9 +9,19 @@ import { forwardProgress } from './callbacks.js';
 import { storageError } from './storage-errors.js';
 import { abortedError, networkError, TransportError } from './transport-error.js';
 
+/**
+ * tus-js-client's `HttpStack`, restated: naming its type in ours would pull tus-js-client's
+ * declarations into the app's program, and those need `@types/node` under `skipLibCheck: false`.
+ * Any tus-js-client `HttpStack` fits.
+ */
+export interface TusHttpStack {
+  createRequest(method: string, url: string): unknown;
+  getName(): string;
+}
+
 export interface TusTransportOptions {
   /** tus-js-client's HTTP layer (XMLHttpRequest by default); tests wrap it to watch requests. */
-  httpStack?: HttpStack;
+  httpStack?: TusHttpStack;
   /** The clock for `Retry-After` dates; `Date.now` by default. */
   now?: () => number;
 }
@@ -52,7 +62,7 @@ async function sendTus(
   file: Blob,
   plan: UploadPlan,
   transfer: TransferOptions,
-  httpStack: HttpStack | undefined,
+  httpStack: TusHttpStack | undefined,
   now: () => number,
 ): Promise<TransferResult> {
   const { signal, resumeUrl } = transfer;
@@ -109,7 +119,7 @@ async function sendTus(
       // resume by fingerprint, which matches other files with the same name and size.
       storeFingerprintForResuming: false,
       removeFingerprintOnSuccess: false,
-      ...(httpStack ? { httpStack } : {}),
+      ...(httpStack ? { httpStack: httpStack as HttpStack } : {}),
       onUploadUrlAvailable: () => {
         const url = upload.url;
         if (settled || !url || url === announced) return;
