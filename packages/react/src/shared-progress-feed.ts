@@ -1,40 +1,46 @@
 // One server-progress feed per Supabase client (and realtime setting), shared by every
 // `useUploadProgress` on the page: one realtime channel however many documents a list shows.
 import type { AnySupabaseClient, ClosableProgressFeed, ProgressEvent } from '@v2-uploader/core';
+import { fanOut } from '@v2-uploader/core/store';
+import type { FanOut } from '@v2-uploader/core/store';
 
 type ErrorListener = (error: unknown) => void;
 
-interface SharedFeed {
-  refs: number;
-  readonly feed: Promise<ClosableProgressFeed>;
-  /** Per document: who hears about a failed catch-up or poll (the feed reports them by id). */
-  readonly errors: Map<string, Set<ErrorListener>>;
+/** A failed catch-up or poll (the feed reports them by document id). */
+interface FeedError {
+  readonly documentId: string;
+  readonly error: unknown;
 }
 
-// Keyed by the client object, so a client that is dropped takes its entry with it.
-const shared = new WeakMap<object, Map<boolean, SharedFeed>>();
+/** Per client: its feeds by realtime setting, each open while someone follows a document on it. */
+type Feeds = FanOut<boolean, FeedError, Promise<ClosableProgressFeed>>;
 
-function open(supabase: AnySupabaseClient, realtime: boolean): SharedFeed {
-  const errors = new Map<string, Set<ErrorListener>>();
-  const feed = (async () => {
-    // The backend API and the feeds come with the core's main entry, loaded when the first
-    // document is followed (the hooks' own entry imports only @v2-uploader/core/store).
-    const { createBackendApi, createProgressFeed } = await import('@v2-uploader/core');
-    const api = createBackendApi(supabase);
-    // The channel is filtered by user (RLS sends only the user's rows anyway); signed out,
-    // the catch-up answers 401 and that error reaches the hook.
-    const userId = (await api.userId()) ?? 'anonymous';
-    return createProgressFeed({
-      supabase,
-      api,
-      userId,
-      realtime,
-      onError: (error, documentId) => {
-        for (const listener of [...(errors.get(documentId) ?? [])]) listener(error);
-      },
+// Keyed by the client object, so a client that is dropped takes its feeds with it.
+const shared = new WeakMap<object, Feeds>();
+
+function feedsOf(supabase: AnySupabaseClient): Feeds {
+  let feeds = shared.get(supabase);
+  if (!feeds) {
+    feeds = fanOut({
+      open: (topic) => open(supabase, topic.key, (error) => topic.send(error)),
+      close: (feed) => void feed.then((f) => f.close(), () => {}),
+      // Closed a microtask later, so StrictMode's unsubscribe → subscribe keeps the channel.
+      linger: (close) => queueMicrotask(close),
     });
-  })();
-  return { refs: 0, feed, errors };
+    shared.set(supabase, feeds);
+  }
+  return feeds;
+}
+
+async function open(supabase: AnySupabaseClient, realtime: boolean, onError: (error: FeedError) => void): Promise<ClosableProgressFeed> {
+  // The backend API and the feeds come with the core's main entry, loaded when the first
+  // document is followed (the hooks' own entry imports only @v2-uploader/core/store).
+  const { createBackendApi, createProgressFeed } = await import('@v2-uploader/core');
+  const api = createBackendApi(supabase);
+  // The channel is filtered by user (RLS sends only the user's rows anyway); signed out,
+  // the catch-up answers 401 and that error reaches the hook.
+  const userId = (await api.userId()) ?? 'anonymous';
+  return createProgressFeed({ supabase, api, userId, realtime, onError: (error, documentId) => onError({ documentId, error }) });
 }
 
 /**
@@ -48,20 +54,13 @@ export function followDocument(
   listener: (event: ProgressEvent) => void,
   onError: ErrorListener,
 ): () => void {
-  let byRealtime = shared.get(supabase);
-  if (!byRealtime) shared.set(supabase, (byRealtime = new Map()));
-  let entry = byRealtime.get(realtime);
-  if (!entry) byRealtime.set(realtime, (entry = open(supabase, realtime)));
-  const own = entry;
-  own.refs += 1;
-  let errors = own.errors.get(documentId);
-  if (!errors) own.errors.set(documentId, (errors = new Set()));
-  const errorSet = errors;
-  errorSet.add(onError);
-
+  const feeds = feedsOf(supabase);
+  const leave = feeds.subscribe(realtime, (failure) => {
+    if (failure.documentId === documentId) onError(failure.error);
+  });
   let stopped = false;
   let stopFollowing: (() => void) | undefined;
-  own.feed.then(
+  feeds.get(realtime)?.then(
     (feed) => {
       if (!stopped) stopFollowing = feed.follow(documentId, listener);
     },
@@ -74,14 +73,6 @@ export function followDocument(
     if (stopped) return;
     stopped = true;
     stopFollowing?.();
-    errorSet.delete(onError);
-    if (errorSet.size === 0 && own.errors.get(documentId) === errorSet) own.errors.delete(documentId);
-    own.refs -= 1;
-    // Closed a microtask later, so StrictMode's unsubscribe → subscribe keeps the channel.
-    queueMicrotask(() => {
-      if (own.refs > 0 || byRealtime.get(realtime) !== own) return;
-      byRealtime.delete(realtime);
-      own.feed.then((feed) => feed.close(), () => {});
-    });
+    leave();
   };
 }
