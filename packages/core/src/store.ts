@@ -20,7 +20,7 @@ export type { UploadErrorCode, UploadErrorOptions, UploadErrorRequest } from './
 export { Subscribable } from './subscribable.js';
 export type { AnyListener } from './subscribable.js';
 export { formatByteRate, formatFileSize, rejectionMessage } from './validation/messages.js';
-export { rejectionTextsAr, rejectionTextsDe, rejectionTextsEn, rejectionTextsFor } from './i18n/index.js';
+export { rejectionTextsEn, rejectionTextsFor, rejectionTextsReady } from './i18n/index.js';
 export type { DocumentWords, RejectionTexts } from './i18n/index.js';
 export { judgeDrag, droppedFileCount } from './drag-judgement.js';
 export type { DragJudgement, DragJudgementOptions } from './drag-judgement.js';

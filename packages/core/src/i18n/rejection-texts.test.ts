@@ -3,7 +3,9 @@ import type { RejectionReason } from '../types.js';
 import { DOCX_TYPE, PDF_TYPE, TEXT_TYPE } from '../validation/document-types.js';
 import { rejectionMessage } from '../validation/messages.js';
 import { DEFAULT_VALIDATION_OPTIONS } from '../validation/validate.js';
-import { rejectionTextsAr, rejectionTextsDe, rejectionTextsEn, rejectionTextsFor, type RejectionTexts } from './index.js';
+import { rejectionTextsAr } from './ar.js';
+import { rejectionTextsDe } from './de.js';
+import { rejectionTextsEn, rejectionTextsFor, rejectionTextsReady, type RejectionTexts } from './index.js';
 
 const MiB = 1024 * 1024;
 /** One reason of each code (and each name problem), so every sentence of a table is built. */
@@ -28,8 +30,18 @@ const reasons: RejectionReason[] = [
 const tables: [string, RejectionTexts][] = [['en', rejectionTextsEn], ['de', rejectionTextsDe], ['ar', rejectionTextsAr]];
 
 describe('rejection texts by language', () => {
-  it('picks the table by the language of a tag, English for the rest', () => {
+  it('loads German and Arabic on demand, then picks the table by the language of a tag, English for the rest', async () => {
+    expect(rejectionTextsReady('en')).to.equal(undefined);
+    expect(rejectionTextsReady('fr')).to.equal(undefined);
+    const de = rejectionTextsReady('de-AT');
+    expect(de, 'German is loaded on demand').to.be.instanceOf(Promise);
+    expect(rejectionTextsFor('de-AT'), 'English until then').to.equal(rejectionTextsEn);
+    expect(rejectionTextsReady('de'), 'one load per language').to.equal(de);
+    await de;
+    await rejectionTextsReady('ar');
+    expect(rejectionTextsReady('de-AT')).to.equal(undefined);
     expect(rejectionTextsFor('de-AT')).to.equal(rejectionTextsDe);
+    expect(rejectionMessage({ code: 'file-empty' }, 'de-AT')).to.equal('Diese Datei ist leer (0 Byte); bitte eine Datei mit Inhalt wählen.');
     expect(rejectionTextsFor(['ar-EG', 'en'])).to.equal(rejectionTextsAr);
     expect(rejectionTextsFor(new Intl.Locale('de'))).to.equal(rejectionTextsDe);
     expect(rejectionTextsFor('fr')).to.equal(rejectionTextsEn);
@@ -37,7 +49,10 @@ describe('rejection texts by language', () => {
   });
 
   it('English is the default of rejectionMessage', () => {
-    for (const reason of reasons) expect(rejectionMessage(reason, 'en', 'x.pdf', rejectionTextsEn)).to.equal(rejectionMessage(reason, 'en', 'x.pdf'));
+    for (const reason of reasons) {
+      expect(rejectionMessage(reason, 'en', 'x.pdf', rejectionTextsEn)).to.equal(rejectionMessage(reason, 'en', 'x.pdf'));
+      expect(rejectionMessage(reason, undefined, 'x.pdf', rejectionTextsEn)).to.equal(rejectionMessage(reason, undefined, 'x.pdf'));
+    }
   });
 
   for (const [tag, texts] of tables) {

@@ -1,7 +1,7 @@
 // Rejection texts: each sentence says what is wrong and what to do about it. The words are in
 // ../i18n/ (English, German, Arabic); sizes, counts, lists and names are worked out here, once.
 import type { RejectionReason } from '../types.js';
-import { rejectionTextsEn } from '../i18n/en.js';
+import { rejectionTextsFor } from '../i18n/index.js';
 import type { DocumentWords, RejectionTexts } from '../i18n/rejection-texts.js';
 import { BIDI_CONTROLS, CONTROL_CHARACTERS, MAX_FILE_NAME_BYTES } from './names.js';
 
@@ -90,15 +90,16 @@ function describeAccept(accept: string, locale: Intl.LocalesArgument): [list: st
 
 /**
  * A sentence a person can act on for `reason`, e.g. "report.pdf is 62 MB; the limit is 50 MB."
- * Numbers are formatted for `locale`; the words are `texts`' (English unless given: see
- * `rejectionTextsFor` and the per-language tables). Pass `fileName` for the reasons that do not
- * carry one, so the sentence can name the file; without it the sentence says "This file".
+ * Numbers are formatted for `locale`, and the words are in its language once its table is
+ * loaded (`rejectionTextsReady`: German, Arabic), English until then and for other languages;
+ * or pass `texts`, a table of your own. Pass `fileName` for the reasons that do not carry one,
+ * so the sentence can name the file; without it the sentence says "This file".
  */
 export function rejectionMessage(
   reason: RejectionReason,
   locale?: Intl.LocalesArgument,
   fileName?: string,
-  texts: RejectionTexts = rejectionTextsEn,
+  texts: RejectionTexts = rejectionTextsFor(locale),
 ): string {
   const name = fileName === undefined ? undefined : displayFileName(fileName);
   const number = (n: number) => withLocale(locale, (tag) => new Intl.NumberFormat(tag).format(n));
