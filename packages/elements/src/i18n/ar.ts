@@ -33,18 +33,6 @@ export const ar: LocaleStrings = {
   duplicate: 'رفعت هذا الملف من قبل؛ لم يُرسل شيء مرة أخرى.',
   stuck: 'لا تقدّم منذ أكثر من 30 دقيقة. أعد المحاولة أو تواصل مع الدعم.',
   retryingIn: (d) => `إعادة المحاولة خلال ${d}`,
-  rejection: (r, f) => {
-    switch (r.code) {
-      case 'file-too-large': return `الملف كبير جدًا (${f.size(r.size)})؛ الحد ${f.size(r.maxSize)}.`;
-      case 'file-too-small': return `الملف صغير جدًا (${f.size(r.size)})؛ الحد الأدنى ${f.size(r.minSize)}.`;
-      case 'file-empty': return 'الملف فارغ؛ اختر ملفًا يحتوي على بيانات.';
-      case 'too-many-files': return `${r.maxFiles} ملفات كحد أقصى في المرة الواحدة؛ أزل بعضها أولًا.`;
-      case 'total-size-exceeded': return `مجموع الملفات ${f.size(r.totalSize)}؛ الحد ${f.size(r.maxTotalSize)}.`;
-      case 'file-type-not-accepted': return 'نوع الملف غير مقبول؛ ارفع ملف PDF أو Word ‏(.docx) أو ملفًا نصيًا.';
-      case 'content-mismatch': return 'المحتوى لا يطابق اسم الملف؛ ربما تلف الملف أو أُعيدت تسميته.';
-      case 'invalid-name': return 'لا يمكن استخدام اسم الملف؛ أعد تسميته ثم حاول مجددًا.';
-    }
-  },
   errorHint: (code, status) => {
     if (code === 'network') return 'انقطع الاتصال. تحقق من الشبكة؛ ستتم إعادة المحاولة.';
     if (code === 'processing-failed') return 'تعذّر على الخادم معالجة المستند. أعد المحاولة أو ارفع ملفًا آخر.';

@@ -32,18 +32,6 @@ export const de: LocaleStrings = {
   duplicate: 'Diese Datei wurde schon hochgeladen; es wurde nichts erneut gesendet.',
   stuck: 'Seit über 30 Minuten kein Fortschritt. Erneut versuchen oder den Support kontaktieren.',
   retryingIn: (d) => `Neuer Versuch in ${d}`,
-  rejection: (r, f) => {
-    switch (r.code) {
-      case 'file-too-large': return `Zu groß (${f.size(r.size)}); erlaubt sind ${f.size(r.maxSize)}.`;
-      case 'file-too-small': return `Zu klein (${f.size(r.size)}); mindestens ${f.size(r.minSize)}.`;
-      case 'file-empty': return 'Die Datei ist leer; bitte eine Datei mit Inhalt wählen.';
-      case 'too-many-files': return `Höchstens ${r.maxFiles} Dateien auf einmal; bitte einige entfernen.`;
-      case 'total-size-exceeded': return `Zusammen wären es ${f.size(r.totalSize)}; erlaubt sind ${f.size(r.maxTotalSize)}.`;
-      case 'file-type-not-accepted': return 'Dieser Dateityp wird nicht angenommen; bitte PDF, Word (.docx) oder Text hochladen.';
-      case 'content-mismatch': return 'Der Inhalt passt nicht zum Dateinamen; die Datei ist vielleicht beschädigt oder umbenannt.';
-      case 'invalid-name': return 'Der Dateiname ist nicht verwendbar; bitte die Datei umbenennen.';
-    }
-  },
   errorHint: (code, status) => {
     if (code === 'network') return 'Die Verbindung ist abgebrochen. Netzwerk prüfen; es wird erneut versucht.';
     if (code === 'processing-failed') return 'Der Server konnte das Dokument nicht verarbeiten. Erneut versuchen oder eine andere Datei hochladen.';

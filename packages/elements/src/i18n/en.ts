@@ -32,18 +32,6 @@ export const en: LocaleStrings = {
   duplicate: 'You uploaded this file before; nothing was sent again.',
   stuck: 'No progress for over 30 minutes. Retry, or contact support if it stays stuck.',
   retryingIn: (d) => `Trying again in ${d}`,
-  rejection: (r, f) => {
-    switch (r.code) {
-      case 'file-too-large': return `Too large (${f.size(r.size)}); the limit is ${f.size(r.maxSize)}.`;
-      case 'file-too-small': return `Too small (${f.size(r.size)}); the minimum is ${f.size(r.minSize)}.`;
-      case 'file-empty': return 'The file is empty; choose a file with content.';
-      case 'too-many-files': return `Only ${r.maxFiles} files at a time; remove some first.`;
-      case 'total-size-exceeded': return `Together the files would be ${f.size(r.totalSize)}; the limit is ${f.size(r.maxTotalSize)}.`;
-      case 'file-type-not-accepted': return 'This type of file is not accepted; upload a PDF, Word (.docx) or text file.';
-      case 'content-mismatch': return 'The content does not match the file name; it may be damaged or renamed.';
-      case 'invalid-name': return 'The file name cannot be used; rename the file and try again.';
-    }
-  },
   errorHint: (code, status) => {
     if (code === 'network') return 'The connection was lost. Check your network; it will retry.';
     if (code === 'processing-failed') return 'The server could not process this document. Retry, or upload another file.';

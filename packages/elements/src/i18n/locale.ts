@@ -3,6 +3,7 @@
 // demand.
 import { ar } from './ar.js';
 import { de } from './de.js';
+import { rejectionTextsReady } from '@v2-uploader/core/store';
 import { provideBuiltIn, resolveLocale as resolveRegistered, type ResolvedLocale } from './registry.js';
 
 export { formatter, registerLocale } from './registry.js';
@@ -12,5 +13,7 @@ export type { Formatted, LocaleStrings, ResolvedLocale } from './registry.js';
 export function resolveLocale(requested: string | undefined): ResolvedLocale {
   provideBuiltIn('de', de);
   provideBuiltIn('ar', ar);
+  // The core's German and Arabic rejection texts load on demand; English is said until then.
+  void rejectionTextsReady(requested);
   return resolveRegistered(requested);
 }

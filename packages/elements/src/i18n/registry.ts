@@ -2,7 +2,7 @@
 // built in too but loaded with import() the first time a page asks for them (an element
 // waits for its table before it renders: `localeReady`), so a page in English does not pay
 // for them. `./locale.js`, the public module, adds them synchronously instead.
-import { formatByteRate, formatFileSize } from '@v2-uploader/core/store';
+import { formatByteRate, formatFileSize, type RejectionReason, rejectionMessage, rejectionTextsReady } from '@v2-uploader/core/store';
 import { en } from './en.js';
 import type { Formatted, LocaleStrings } from './strings.js';
 
@@ -36,14 +36,16 @@ function candidates(requested: string | undefined): (string | undefined)[] {
 }
 
 /**
- * Resolves once the table `resolveLocale(requested)` should use is loaded; `undefined` when it
- * already is (nothing to wait for). A table that cannot be loaded is skipped, as an unknown tag is.
+ * Resolves once the table `resolveLocale(requested)` should use is loaded, and the core's
+ * rejection texts in its language; `undefined` when they already are (nothing to wait for). A
+ * table that cannot be loaded is skipped, as an unknown tag is.
  */
 export function localeReady(requested: string | undefined): Promise<void> | undefined {
   for (const c of candidates(requested)) {
     if (!c) continue;
     const lower = c.toLowerCase();
-    if (tables.has(lower) || tables.has(lower.split('-')[0]!)) return undefined;
+    const texts = rejectionTextsReady(lower);
+    if (tables.has(lower) || tables.has(lower.split('-')[0]!)) return texts;
     const key = builtIn.has(lower) ? lower : lower.split('-')[0]!;
     const load = builtIn.get(key);
     if (!load) continue;
@@ -52,7 +54,7 @@ export function localeReady(requested: string | undefined): Promise<void> | unde
       pending = load().then((strings) => provideBuiltIn(key, strings), () => undefined);
       loading.set(key, pending);
     }
-    return pending;
+    return texts ? Promise.all([pending, texts]).then(() => undefined) : pending;
   }
   return undefined;
 }
@@ -93,6 +95,11 @@ export function resolveLocale(requested: string | undefined): ResolvedLocale {
   return { tag: intlTag, dir: RTL.has(intlTag.split('-')[0]!.toLowerCase()) ? 'rtl' : 'ltr', strings, format: formatter(intlTag) };
 }
 
+/** Why a file was refused, in `locale`'s words: its table's own `rejection`, or the core's texts in its language. */
+export function rejectionText({ strings, format }: ResolvedLocale, reason: RejectionReason, fileName?: string): string {
+  return strings.rejection ? strings.rejection(reason, format, fileName) : rejectionMessage(reason, format.locale, fileName);
+}
+
 /**
  * Sizes and speeds as the core and the server state them (1024-based: 52,428,800 bytes are
  * "50 MB"), times and percentages, all through Intl for `tag`.
@@ -107,5 +114,5 @@ export function formatter(tag: string): Formatted {
   };
   const percent = (fraction: number) => new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 }).format(fraction);
   const speed = (bps: number) => formatByteRate(bps, tag);
-  return { size, duration, percent, speed };
+  return { locale: tag, size, duration, percent, speed };
 }

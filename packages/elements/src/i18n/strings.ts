@@ -2,6 +2,8 @@ import type { FileStatus, RejectionReason } from '@v2-uploader/core';
 
 /** Sizes, times and percentages already formatted for the locale (see `formatter` in registry.ts). */
 export interface Formatted {
+  /** The BCP 47 tag the numbers are formatted for. */
+  locale: string;
   size(bytes: number): string;
   duration(seconds: number): string;
   percent(fraction: number): string;
@@ -25,7 +27,12 @@ export interface LocaleStrings {
   duplicate: string;
   stuck: string;
   retryingIn: (duration: string) => string;
-  rejection: (reason: RejectionReason, f: Formatted) => string;
+  /**
+   * Why a file was refused. Leave it out (the built-in tables do) for the core's texts
+   * (`rejectionMessage`) in the language `f` formats for: English, German or Arabic. Without
+   * `fileName` the sentence says "This file" (a row shows the name beside it).
+   */
+  rejection?: (reason: RejectionReason, f: Formatted, fileName?: string) => string;
   /** What to do about a server or network error. */
   errorHint: (code: string, status: number | undefined) => string;
   summary: (done: number, total: number, percent: string) => string;

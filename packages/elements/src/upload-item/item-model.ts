@@ -2,7 +2,7 @@
 // Kept apart from the element so each rule is stated once. Which buttons a status allows is
 // the core's `fileActions`, shared with every other UI.
 import { type FileStatus, PROCESSING_STATUSES, TERMINAL_STATUSES, type UploadFileState } from '@v2-uploader/core/store';
-import type { ResolvedLocale } from '../i18n/locale.js';
+import { rejectionText, type ResolvedLocale } from '../i18n/registry.js';
 
 /** Steps whose length is unknown until they report something. */
 const WARMING_UP: readonly FileStatus[] = ['validating', 'hashing', 'initializing'];
@@ -57,13 +57,14 @@ export interface ItemMessage {
 }
 
 /** Notices and errors for the row, most important first. */
-export function messagesOf(file: UploadFileState, { strings, format }: ResolvedLocale, now: number): ItemMessage[] {
+export function messagesOf(file: UploadFileState, locale: ResolvedLocale, now: number): ItemMessage[] {
+  const { strings, format } = locale;
   const messages: ItemMessage[] = [];
   const { error } = file;
   if (file.status === 'failed') {
     if (file.rejection) {
       // The translated reason replaces error.message, which core writes in English.
-      messages.push({ tone: 'error', text: strings.rejection(file.rejection, format), detail: undefined });
+      messages.push({ tone: 'error', text: rejectionText(locale, file.rejection), detail: undefined });
     } else {
       messages.push({
         tone: 'error',

@@ -1,5 +1,7 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { type FileStatus, formatFileSize, type RejectionReason, UploadError, type UploadFileState } from '@v2-uploader/core';
+import {
+  type FileStatus, formatFileSize, type RejectionReason, rejectionMessage, rejectionTextsReady, UploadError, type UploadFileState,
+} from '@v2-uploader/core';
 import { newFileState } from '@v2-uploader/core/testing';
 import { resolveLocale } from '../i18n/locale.js';
 import type { V2ProgressBar } from '../progress-bar/progress-bar.js';
@@ -154,13 +156,18 @@ describe('<v2-upload-item> states', () => {
     expect(text(el, 'message')).to.equal('You uploaded this file before; nothing was sent again.');
   });
 
-  it('explains a too-large file with both sizes, in English and German', async () => {
+  it('explains a too-large file with both sizes, in English, German and Arabic: the core\'s texts', async () => {
     const error = new UploadError('File is too large', { code: 'file-too-large' });
     const state = file({ status: 'failed', rejection: tooLarge, error });
     const en = await render(state);
-    expect(text(en, 'message')).to.equal('Too large (60 MB); the limit is 50 MB.');
+    expect(text(en, 'message')).to.equal('This file is 60 MB; the limit is 50 MB.');
+    expect(text(en, 'message')).to.equal(rejectionMessage(tooLarge, 'en'));
+    await Promise.all([rejectionTextsReady('de'), rejectionTextsReady('ar')]);
     const de = await render(state, resolveLocale('de-AT'));
-    expect(text(de, 'message')).to.equal('Zu groß (60 MB); erlaubt sind 50 MB.');
+    expect(text(de, 'message')).to.equal('Diese Datei ist zu groß (60 MB); erlaubt sind 50 MB.');
+    expect(text(de, 'message')).to.equal(rejectionMessage(tooLarge, 'de-AT'));
+    const ar = await render(state, resolveLocale('ar'));
+    expect(text(ar, 'message')).to.equal(rejectionMessage(tooLarge, 'ar')).and.to.contain('كبير جدًا');
     expect(text(de, 'status')).to.equal('Fehlgeschlagen');
     expect(buttons(de)[0]?.getAttribute('aria-label')).to.equal('report.pdf: Entfernen');
   });

@@ -1,7 +1,7 @@
 // <v2-uploader> in a language loaded on demand (i18n/registry.ts). A page of its own: nothing
 // here imports i18n/locale.js, which would add German and Arabic synchronously.
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { Uploader } from '@v2-uploader/core/store';
+import { rejectionMessage, Uploader } from '@v2-uploader/core/store';
 import { fakeOptions } from '@v2-uploader/core/testing';
 import { en } from '../i18n/en.js';
 import './define.js';
@@ -27,7 +27,8 @@ describe('<v2-uploader> in a language loaded on demand', () => {
       const rejected = oneEvent(el, 'v2-file-rejected');
       const adding = el.addFiles(new File(['MZ'], 'setup.exe', { type: 'application/x-msdownload' }));
       const { detail } = await rejected;
-      expect(detail.message).to.equal('Dieser Dateityp wird nicht angenommen; bitte PDF, Word (.docx) oder Text hochladen.');
+      expect(detail.message).to.equal('Der Dateityp von setup.exe wird nicht angenommen; bitte eine Datei vom Typ .pdf, .docx oder .txt wählen.');
+      expect(detail.message).to.equal(rejectionMessage(detail.reason, 'de', 'setup.exe'));
       await adding;
       await el.updateComplete;
       expect(part(el, 'label')!.textContent).to.equal('Dokumente hochladen');

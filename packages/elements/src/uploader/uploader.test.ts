@@ -1,6 +1,6 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import { Uploader } from '@v2-uploader/core';
+import { DEFAULT_OPTIONS, DEFAULT_VALIDATION_OPTIONS, judgeDrag, rejectionMessage, Uploader } from '@v2-uploader/core';
 import { fakeOptions, hangingSend, textFile, until } from '@v2-uploader/core/testing';
 import './define.js';
 import type { V2UploaderElement } from './uploader.js';
@@ -77,6 +77,32 @@ describe('<v2-uploader>', () => {
     expect((items(el)[0] as HTMLElement & { file: { name: string } }).file.name).to.equal('dropped.txt');
   });
 
+  it('judges a drag as the core does (the rule React uses too)', async () => {
+    const { el } = await mount(html`<v2-uploader accept=".txt,text/plain"></v2-uploader>`);
+    const zone = part(el, 'dropzone')!;
+    const png = new File(['x'], 'a.png', { type: 'image/png' });
+    const cases = [[textFile()], [png], [textFile('a.txt'), textFile('b.txt')], [new File(['?'], 'mystery')], [textFile(), png]];
+    for (const multiple of [false, true]) {
+      el.multiple = multiple;
+      for (const files of cases) {
+        const data = transfer(...files);
+        zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+        await el.updateComplete;
+        const expected = judgeDrag(data, { accept: el.accept, multiple });
+        expect(zone.classList.contains(expected), `${files.map((f) => f.name)} multiple=${multiple}`).to.equal(true);
+      }
+    }
+  });
+
+  it('takes its defaults from the core', async () => {
+    const el = await fixture<V2UploaderElement>(html`<v2-uploader></v2-uploader>`);
+    expect(el.accept).to.equal(DEFAULT_VALIDATION_OPTIONS.accept);
+    expect(el.maxFileSize).to.equal(DEFAULT_VALIDATION_OPTIONS.maxFileSize);
+    expect(el.maxFiles).to.equal(DEFAULT_VALIDATION_OPTIONS.maxFiles);
+    expect(el.autoUpload).to.equal(DEFAULT_OPTIONS.autoUpload);
+    expect(el.realtime).to.equal(DEFAULT_OPTIONS.realtime);
+  });
+
   it('adds pasted files', async () => {
     const { el } = await mount();
     const event = new ClipboardEvent('paste', { clipboardData: transfer(textFile('pasted.txt')), bubbles: true, composed: true, cancelable: true });
@@ -105,9 +131,10 @@ describe('<v2-uploader>', () => {
     await el.addFiles(textFile('big.txt', 'more than five bytes'));
     const { detail } = await rejected;
     expect(detail.reason.code).to.equal('file-too-large');
-    expect(detail.message).to.contain('Zu groß');
+    expect(detail.message).to.equal('big.txt ist zu groß (20 Byte); erlaubt sind 5 Byte.');
+    expect(detail.message, 'the core\'s German text').to.equal(rejectionMessage(detail.reason, 'de', 'big.txt'));
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.contain('big.txt');
+    expect(el.shadowRoot!.querySelector('[role=alert]')!.textContent).to.equal(detail.message);
   });
 
   it('is a form control: completed document ids are its value; required; reset clears', async () => {

@@ -1,5 +1,5 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { DEFAULT_VALIDATION_OPTIONS, matchesAccept, Uploader, type UploaderEventMap, type UploaderOptions } from '@v2-uploader/core/store';
+import { DEFAULT_OPTIONS, DEFAULT_VALIDATION_OPTIONS, judgeDrag, Uploader, type UploaderEventMap, type UploaderOptions } from '@v2-uploader/core/store';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -7,11 +7,13 @@ import {
   V2AllCompleteEvent, V2FileAddedEvent, V2FileRejectedEvent, V2ProcessingCompleteEvent, V2ProcessingProgressEvent,
   V2UploadCompleteEvent, V2UploadErrorEvent, V2UploadProgressEvent, V2UploadStartEvent,
 } from '../events/index.js';
-import { localeReady, resolveLocale, type ResolvedLocale } from '../i18n/registry.js';
+import { localeReady, rejectionText, resolveLocale, type ResolvedLocale } from '../i18n/registry.js';
 import '../progress-bar/define.js';
 import '../upload-item/define.js';
 import type { V2ItemActionEvent } from '../upload-item/item-action-event.js';
 import { UploaderController } from '../uploader-controller.js';
+import { Announcements } from './announcements.js';
+import { documentIds, FormController } from './form-controller.js';
 import { uploaderStyles } from './uploader.styles.js';
 
 /** Boolean attributes that default to on: absent or any value but "false" means true. */
@@ -82,8 +84,6 @@ export class V2UploaderElement extends LitElement {
     theme: { reflect: true },
     thumbnails: { type: Boolean },
     drag: { state: true, attribute: false },
-    announcement: { state: true, attribute: false },
-    alert: { state: true, attribute: false },
   };
 
   /** Project URL, e.g. `https://<ref>.supabase.co` (or give the `supabase` property). */
@@ -119,10 +119,8 @@ export class V2UploaderElement extends LitElement {
   /** Show thumbnails of images (and PDFs, where pdfjs-dist is installed). */
   declare thumbnails: boolean;
 
-  // Reactive state must have string keys for Lit, so these are TypeScript-private, not #private.
+  // Reactive state must have a string key for Lit, so this is TypeScript-private, not #private.
   declare private drag: 'none' | 'accept' | 'reject';
-  declare private announcement: string;
-  declare private alert: string;
 
   private get input(): HTMLInputElement | null {
     return this.renderRoot?.querySelector('input[type=file]') ?? null;
@@ -132,11 +130,11 @@ export class V2UploaderElement extends LitElement {
     return this.renderRoot?.querySelector('[part~=dropzone]') ?? null;
   }
 
-  readonly #internals: ElementInternals;
   readonly #store = new UploaderController(this);
+  readonly #form = new FormController(this, () => this.value, () => this.dropzone ?? undefined);
+  readonly #announce = new Announcements(this, () => this.#locale);
   #ownUploader: Uploader | undefined;
   #unbind: (() => void)[] = [];
-  readonly #halfway = new Set<string>();
   #progressFrame = new Map<string, number>();
 
   constructor() {
@@ -146,11 +144,11 @@ export class V2UploaderElement extends LitElement {
     this.supabase = undefined;
     this.accept = DEFAULT_VALIDATION_OPTIONS.accept;
     this.maxFileSize = DEFAULT_VALIDATION_OPTIONS.maxFileSize;
-    this.maxFiles = Infinity;
+    this.maxFiles = DEFAULT_VALIDATION_OPTIONS.maxFiles;
     this.multiple = false;
-    this.autoUpload = true;
+    this.autoUpload = DEFAULT_OPTIONS.autoUpload;
     this.chunkSize = undefined;
-    this.realtime = true;
+    this.realtime = DEFAULT_OPTIONS.realtime;
     this.locale = '';
     this.disabled = false;
     this.name = '';
@@ -158,9 +156,6 @@ export class V2UploaderElement extends LitElement {
     this.theme = 'auto';
     this.thumbnails = false;
     this.drag = 'none';
-    this.announcement = '';
-    this.alert = '';
-    this.#internals = this.attachInternals();
     this.addEventListener('paste', (e) => this.#onPaste(e));
   }
 
@@ -174,24 +169,24 @@ export class V2UploaderElement extends LitElement {
   }
 
   get form(): HTMLFormElement | null {
-    return this.#internals.form;
+    return this.#form.internals.form;
   }
 
   /** Completed document ids (the form value). */
   get value(): string[] {
-    return (this.#store.snapshot?.files ?? []).filter((f) => (f.status === 'completed' || f.status === 'duplicate') && f.documentId).map((f) => f.documentId!);
+    return documentIds(this.#store.snapshot);
   }
 
   get validity(): ValidityState {
-    return this.#internals.validity;
+    return this.#form.internals.validity;
   }
 
   checkValidity(): boolean {
-    return this.#internals.checkValidity();
+    return this.#form.internals.checkValidity();
   }
 
   reportValidity(): boolean {
-    return this.#internals.reportValidity();
+    return this.#form.internals.reportValidity();
   }
 
   /** Open the file picker. */
@@ -210,7 +205,7 @@ export class V2UploaderElement extends LitElement {
     if (!uploader) return;
     const added = await uploader.addFiles(input);
     const accepted = added.filter((f) => !f.rejection).length;
-    if (accepted) this.#say(this.#locale.strings.announce.added(accepted));
+    if (accepted) this.#announce.say(this.#locale.strings.announce.added(accepted));
   }
 
   override disconnectedCallback(): void {
@@ -223,7 +218,7 @@ export class V2UploaderElement extends LitElement {
   /** Form reset: the list is cleared (uploads in flight are cancelled). */
   formResetCallback(): void {
     this.uploader?.remove();
-    this.#syncForm();
+    this.#form.sync();
   }
 
   formDisabledCallback(disabled: boolean): void {
@@ -263,7 +258,7 @@ export class V2UploaderElement extends LitElement {
     if (this.supabase) uploader = new Uploader({ ...base, supabase: this.supabase });
     else if (this.supabaseUrl && this.anonKey) uploader = new Uploader({ ...base, supabaseUrl: this.supabaseUrl, supabaseKey: this.anonKey });
     else {
-      this.alert = 'Set supabase-url and anon-key, or the supabase property.';
+      this.#announce.shout('Set supabase-url and anon-key, or the supabase property.');
       return undefined;
     }
     this.#ownUploader = uploader;
@@ -283,54 +278,30 @@ export class V2UploaderElement extends LitElement {
     if (!uploader) return;
     // The element's attributes configure whichever store it shows.
     uploader.setOptions(this.#options());
-    const s = () => this.#locale.strings;
+    // Announcements first, then the page's events, then the form value: the order they had
+    // when one listener per store event did all three.
     const on = uploader.on.bind(uploader);
-    this.#unbind.push(
+    this.#unbind = [
+      ...this.#announce.follow(uploader),
       on('file-added', (d) => this.dispatchEvent(new V2FileAddedEvent(d))),
       on('file-rejected', ({ file, reason }) => {
-        const message = s().rejection(reason, this.#locale.format);
-        this.#shout(`${file.name}: ${message}`);
+        const message = rejectionText(this.#locale, reason, file.name);
         this.dispatchEvent(new V2FileRejectedEvent({ file, reason, message }));
       }),
-      on('upload-start', (d) => {
-        this.#say(s().announce.started(d.file.name));
-        this.dispatchEvent(new V2UploadStartEvent(d));
-      }),
+      on('upload-start', (d) => this.dispatchEvent(new V2UploadStartEvent(d))),
       on('upload-progress', (d) => this.#progress(d)),
-      on('upload-complete', (d) => {
-        this.#say(d.duplicate ? s().announce.duplicate(d.file.name) : s().announce.uploaded(d.file.name));
-        this.dispatchEvent(new V2UploadCompleteEvent(d));
-        this.#syncForm();
-      }),
-      on('upload-error', (d) => {
-        // Refused files never get here (they fail at once with file-rejected, announced there,
-        // and a retry leaves them refused), so the hint is always the upload error's.
-        this.#shout(s().announce.failed(d.file.name, s().errorHint(d.error.code, d.error.status)));
-        this.dispatchEvent(new V2UploadErrorEvent(d));
-      }),
+      on('upload-complete', (d) => this.dispatchEvent(new V2UploadCompleteEvent(d))),
+      on('upload-error', (d) => this.dispatchEvent(new V2UploadErrorEvent(d))),
       on('processing-progress', (d) => this.dispatchEvent(new V2ProcessingProgressEvent(d))),
-      on('processing-complete', (d) => {
-        this.#say(s().announce.completed(d.file.name));
-        this.dispatchEvent(new V2ProcessingCompleteEvent(d));
-        this.#syncForm();
-      }),
-      on('all-complete', (d) => {
-        this.#say(s().announce.allComplete(d.files.length));
-        this.dispatchEvent(new V2AllCompleteEvent(d));
-        this.#syncForm();
-      }),
-      uploader.subscribe(() => this.#syncForm()),
-    );
-    this.#syncForm();
+      on('processing-complete', (d) => this.dispatchEvent(new V2ProcessingCompleteEvent(d))),
+      on('all-complete', (d) => this.dispatchEvent(new V2AllCompleteEvent(d))),
+      ...this.#form.follow(uploader),
+    ];
   }
 
-  /** One progress event per file per frame; a polite announcement at half way. */
+  /** One progress event per file per frame. */
   #progress(detail: UploaderEventMap['upload-progress']): void {
-    const { file, bytesSent, bytesTotal } = detail;
-    if (bytesTotal > 0 && bytesSent / bytesTotal >= 0.5 && !this.#halfway.has(file.id)) {
-      this.#halfway.add(file.id);
-      this.#say(this.#locale.strings.announce.halfway(file.name));
-    }
+    const { file, bytesTotal } = detail;
     if (this.#progressFrame.has(file.id)) return;
     this.#progressFrame.set(file.id, requestAnimationFrame(() => {
       this.#progressFrame.delete(file.id);
@@ -340,35 +311,9 @@ export class V2UploaderElement extends LitElement {
     }));
   }
 
-  #say(text: string): void {
-    // Re-setting the same text is not announced again; a zero-width space makes it new.
-    this.announcement = this.announcement === text ? `${text}\u200b` : text;
-  }
-
-  #shout(text: string): void {
-    this.alert = this.alert === text ? `${text}\u200b` : text;
-  }
-
-  #syncForm(): void {
-    const ids = this.value;
-    if (this.name) {
-      const data = new FormData();
-      for (const id of ids) data.append(this.name, id);
-      this.#internals.setFormValue(ids.length ? data : null);
-    } else {
-      this.#internals.setFormValue(null);
-    }
-    if (this.required && ids.length === 0) {
-      this.#internals.setValidity({ valueMissing: true }, 'Upload at least one document.', this.dropzone ?? undefined);
-    } else {
-      this.#internals.setValidity({});
-    }
-  }
-
   protected override updated(changed: PropertyValues<this>): void {
     const optionKeys = ['accept', 'maxFileSize', 'maxFiles', 'multiple', 'autoUpload', 'chunkSize', 'realtime'] as const;
     if (this.uploader && optionKeys.some((k) => changed.has(k))) this.uploader.setOptions(this.#options());
-    if (changed.has('required') || changed.has('name')) this.#syncForm();
   }
 
   #onDragOver(event: DragEvent): void {
@@ -377,12 +322,8 @@ export class V2UploaderElement extends LitElement {
       if (event.dataTransfer) event.dataTransfer.dropEffect = 'none';
       return;
     }
-    const items = [...event.dataTransfer.items].filter((i) => i.kind === 'file');
-    // During a drag only types are known; folders and unknown types are judged on drop.
-    const ok = items.every((i) => i.type === '' || matchesAccept({ name: '', type: i.type }, this.accept.split(',').filter((a) => !a.trim().startsWith('.')).join(',')))
-      && (this.multiple || items.length <= 1);
-    this.drag = ok ? 'accept' : 'reject';
-    event.dataTransfer.dropEffect = ok ? 'copy' : 'none';
+    this.drag = judgeDrag(event.dataTransfer, this);
+    event.dataTransfer.dropEffect = this.drag === 'accept' ? 'copy' : 'none';
   }
 
   #onDragLeave(event: DragEvent): void {
@@ -478,8 +419,7 @@ export class V2UploaderElement extends LitElement {
                 </li>`)}
               </ul>`
           : nothing}
-        <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
-        <div class="visually-hidden" role="alert" aria-live="assertive">${this.alert}</div>
+        ${this.#announce.render()}
       </div>
     `;
   }
