@@ -60,7 +60,7 @@ interface Stored {
   features: Features;
 }
 
-/** The file's resume record and the content it names. */
+/** What the file's bytes are (their hash) and the key of its resume record. */
 interface Content {
   hash: string;
   key: string;
@@ -130,7 +130,8 @@ async function attempt(run: Run, { hash, key }: Content, sent: Sent, dropResumeU
   const result = await ctx.api.initUpload({ filename: file.name, contentType, fileSize: blob.size, fileHash: hash }, signal);
   check(run);
   if (result.duplicate && !result.upload) return duplicateOrOwn(run, result, key, sent);
-  const plan = ctx.options.chunkSize !== undefined && result.upload!.strategy === 'tus' ? { ...result.upload!, chunkSize: ctx.options.chunkSize } : result.upload!;
+  const offered = result.upload!;
+  const plan = ctx.options.chunkSize !== undefined && offered.strategy === 'tus' ? { ...offered, chunkSize: ctx.options.chunkSize } : offered;
   const record = ctx.options.resume ? await ctx.store.get(key) : undefined;
   const resumeUrl = !dropResumeUrl && record?.documentId === result.documentId ? record.uploadUrl : undefined;
   // Remember the document before any byte goes out (a TUS upload adds its URL once it has
