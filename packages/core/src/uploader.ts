@@ -340,7 +340,7 @@ export class Uploader extends Subscribable<() => void> {
   #retireFeed(): () => void {
     const feed = this.#feed;
     this.#feed = undefined;
-    return () => void feed?.then((f) => (f as ProgressFeed & { close?: () => void }).close?.()).catch(() => {});
+    return () => void feed?.then((f) => f.close?.()).catch(() => {});
   }
 
   #ensureStore(): ResumeStore {

@@ -20,3 +20,6 @@ export { normaliseFileName } from '../validation/names.js';
 export type { InvalidNameRejection } from '../validation/names.js';
 export { displayFileName } from '../validation/messages.js';
 export { rejectionError } from '../validation/rejection-error.js';
+export { FakeClock } from '../task/fake-clock.js';
+export type { Clock } from '../task/clock.js';
+export type { UploaderDependencies } from '../uploader.js';
