@@ -27,5 +27,3 @@ export type { DragJudgement, DragJudgementOptions } from './drag-judgement.js';
 export { DEFAULT_VALIDATION_OPTIONS } from './validation/validate.js';
 export { matchesAccept } from './accept.js';
 export type { AcceptableFile } from './accept.js';
-export { fanOut } from './util/fan-out.js';
-export type { FanOut, FanOutSource, Topic } from './util/fan-out.js';

@@ -1,5 +1,5 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { runFileTask, type TaskContext } from './file-task.js';
+import type { TaskContext } from './file-task.js';
 import type { BackendApi, Features, Hasher, ProgressFeed, ResumeStore, Transport } from './interfaces.js';
 import { lazyBackendApi, lazyHasher, lazyResumeStore, lazyTransport, loadDefaultIo } from './lazy-io.js';
 import { type Action, emptySnapshot, newFileState, reduce } from './reducer.js';
@@ -276,7 +276,10 @@ export class Uploader extends Subscribable<() => void> {
     this.#slots.add(id);
     this.#wasBusy = true;
     const context = { ...this.#context(), releaseSlot: () => this.#releaseSlot(id, controller) };
-    runFileTask(context, id, blob, controller.signal)
+    // The task loop (hashing, the POST, the transfer with its retries, processing) is its own
+    // chunk, like the default I/O it drives: a page that only shows the uploader does not load it.
+    import('./file-task.js')
+      .then(({ runFileTask }) => runFileTask(context, id, blob, controller.signal))
       .catch((error: unknown) => {
         if (controller.signal.aborted || this.#destroyed) return;
         const uploadError = error instanceof UploadError ? error : new UploadError(String(error), { code: 'network', fileId: id, cause: error });

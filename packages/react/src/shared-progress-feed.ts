@@ -1,8 +1,7 @@
 // One server-progress feed per Supabase client (and realtime setting), shared by every
 // `useUploadProgress` on the page: one realtime channel however many documents a list shows.
 import type { AnySupabaseClient, ClosableProgressFeed, ProgressEvent } from '@v2-uploader/core';
-import { fanOut } from '@v2-uploader/core/store';
-import type { FanOut } from '@v2-uploader/core/store';
+import { type FanOut, fanOut } from '@v2-uploader/core/bindings';
 
 type ErrorListener = (error: unknown) => void;
 
