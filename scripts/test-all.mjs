@@ -3,6 +3,7 @@
 //   db       pgTAP over the reference schema (real Postgres 15)
 //   packages build, strict typecheck and publint for every package
 //   packed   the packed tarballs installed with plain npm into a fresh project and used there
+//   examples examples/ installed from the tarballs, built, each upload driven to completed in Chromium
 //   reliability  faults, crashes and token expiry through a fault proxy, core in Chromium
 //            (after packages: it bundles packages/core/dist; V2_RELIABILITY_HEAVY=1 for more)
 //   browser  @web/test-runner in Debian's Chromium
@@ -50,6 +51,12 @@ const suites = {
     // The packages packed with pnpm and installed with plain npm into a fresh project outside
     // the repository, then used from there (after packages: it packs dist/).
     cmd: ['node', '--test', '--test-reporter=tap', 'scripts/test/packed.test.mjs'],
+    count: tapCounts,
+  },
+  examples: {
+    // examples/ (Vite, Vite + React, Next.js, webpack, esbuild) installed from the packed
+    // tarballs, built, and driven in Chromium against one local stack (after packages: it packs dist/).
+    cmd: ['node', '--test', '--test-reporter=tap', 'scripts/test/examples.test.mjs'],
     count: tapCounts,
   },
   reliability: {
