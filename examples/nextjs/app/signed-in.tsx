@@ -7,7 +7,9 @@ import { type FormEvent, type ReactNode, useEffect, useState } from 'react';
 import { supabase } from './supabase';
 
 export function SignedIn({ children }: { children: ReactNode }) {
-  const [session, setSession] = useState<Session | null>(null);
+  // undefined until the client has read the stored session (and until the page is hydrated, so
+  // the form cannot be submitted natively before React handles it).
+  const [session, setSession] = useState<Session | null | undefined>(undefined);
   const [message, setMessage] = useState('');
   useEffect(() => {
     const { data } = supabase.auth.onAuthStateChange((_event, next) => setSession(next));
@@ -29,7 +31,7 @@ export function SignedIn({ children }: { children: ReactNode }) {
       <form id="sign-in" onSubmit={onSubmit}>
         <label>Email <input name="email" type="email" autoComplete="username" required /></label>
         <label>Password <input name="password" type="password" autoComplete="current-password" required /></label>
-        <button type="submit">Sign in</button>
+        <button type="submit" disabled={session === undefined}>Sign in</button>
         <output id="who">{message || (session ? `Signed in as ${session.user.email}` : 'Not signed in')}</output>
       </form>
       {session ? <UploaderProvider supabase={supabase}>{children}</UploaderProvider> : null}
