@@ -269,7 +269,7 @@ async function driveApp(url, name, uploads) {
     }
   } catch (error) {
     // A wait that timed out after the page broke: report what broke it, and what happened.
-    console.log(trace.map((line) => `# ${name}: ${line}`).join('\n'));
+    console.log(trace.map((line) => `${name}: ${line}`).join('\n'));
     assert.deepEqual(errors, []);
     throw error;
   } finally {
