@@ -28,7 +28,13 @@ export type UploadErrorCode =
   /** The browser could not read the file (moved, deleted or changed after it was picked). */
   | 'file-unreadable'
   /** The server refused or failed the document after the upload (parsing, embedding). */
-  | 'processing-failed';
+  | 'processing-failed'
+  /**
+   * Nobody is signed in: the Supabase client has no session, so the backend refused the
+   * request (401). Sign a user in (or in anonymously), then retry. A session that existed and
+   * can no longer be refreshed is `http` with status 401 instead.
+   */
+  | 'auth-required';
 
 /** The request that failed, kept so an error can be reported or retried. */
 export interface UploadErrorRequest {
@@ -81,6 +87,7 @@ export function isRetryableByDefault(code: UploadErrorCode, status?: number): bo
     case 'invalid-name':
     case 'file-unreadable':
     case 'processing-failed':
+    case 'auth-required':
       return false;
   }
 }

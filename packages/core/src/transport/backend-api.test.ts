@@ -97,6 +97,20 @@ describe('createBackendApi (scripted fetch)', () => {
     expect((error as TransportError).retryable).to.equal(false);
   });
 
+  it('signed out (no session ever): fails with auth-required, not a session that ended', async () => {
+    const { fetch } = scriptedFetch(json(401, { error: { code: 'auth_missing', message: 'Sign in first.' } }));
+    const error = (await createBackendApi(fakeClient(null), { ...options, fetch }).initUpload(body, new AbortController().signal).catch((e: unknown) => e)) as TransportError;
+    expect(error).to.be.instanceOf(UploadError);
+    expect([error.code, error.status, error.retryable, error.serverCode]).to.deep.equal(['auth-required', 401, false, 'auth_missing']);
+    expect(error.message).to.match(/signed-in user/).and.not.match(/session ended/i);
+    // A session that existed and cannot be refreshed stays a 401 `http` error ("session ended").
+    const { fetch: refusing } = scriptedFetch(json(401, { error: { code: 'auth_expired', message: 'Your session expired.' } }));
+    const client = fakeClient('old');
+    client.refreshed = null;
+    const ended = (await createBackendApi(client, { ...options, fetch: refusing }).initUpload(body, new AbortController().signal).catch((e: unknown) => e)) as TransportError;
+    expect([ended.code, ended.status]).to.deep.equal(['http', 401]);
+  });
+
   it('a 401 for a session token (expired on the way): refreshes the session and tries once more with the new token', async () => {
     const { calls, fetch } = scriptedFetch(
       json(401, { code: 401, message: 'Invalid JWT' }), // the gateway's answer

@@ -89,6 +89,7 @@ export function createBackendApi(supabase: AnySupabaseClient, options: BackendAp
       if (fresh === undefined) break;
       token = fresh;
     }
+    if (response.status === 401 && token === anonKey) throw authRequired(text, request, what);
     if (!response.ok) throw backendError(response, text, request, what, now());
     try {
       return text === '' ? undefined : (JSON.parse(text) as unknown);
@@ -127,15 +128,7 @@ export function createBackendApi(supabase: AnySupabaseClient, options: BackendAp
 
 /** `{ error: { code, message } }` (the functions' one error shape) as a TransportError. */
 function backendError(response: Response, text: string, request: UploadErrorRequest, what: string, now: number): TransportError {
-  let serverCode: string | undefined;
-  let serverMessage: string | undefined;
-  try {
-    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-    if (typeof parsed?.error?.code === 'string') serverCode = parsed.error.code;
-    if (typeof parsed?.error?.message === 'string') serverMessage = parsed.error.message;
-  } catch {
-    // Not ours (a gateway's HTML page): status only.
-  }
+  const { serverCode, serverMessage } = errorBody(text);
   const status = response.status;
   return new TransportError(serverMessage ?? `${what} failed with ${status}${status >= 500 || status === 429 || status === 408 ? '; it will be retried' : ''}.`, {
     code: 'http',
@@ -143,6 +136,35 @@ function backendError(response: Response, text: string, request: UploadErrorRequ
     status,
     serverCode,
     retryAfterMs: parseRetryAfter(response.headers.get('retry-after'), now),
+    responseBody: text,
+  });
+}
+
+/** The code and message of `{ error: { code, message } }`; neither for any other body (a gateway's HTML page). */
+function errorBody(text: string): { serverCode?: string; serverMessage?: string } {
+  try {
+    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
+    return {
+      ...(typeof parsed?.error?.code === 'string' ? { serverCode: parsed.error.code } : {}),
+      ...(typeof parsed?.error?.message === 'string' ? { serverMessage: parsed.error.message } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * A 401 for a request sent without a session (the anon key as bearer): nobody is signed in,
+ * which no retry fixes. Distinct from a session that ended (`http` 401), so a UI can say
+ * "sign in" rather than "sign in again".
+ */
+function authRequired(text: string, request: UploadErrorRequest, what: string): TransportError {
+  return new TransportError(`${what} needs a signed-in user: the Supabase client has no session. Sign in (or in anonymously), then retry.`, {
+    code: 'auth-required',
+    request,
+    status: 401,
+    retryable: false,
+    serverCode: errorBody(text).serverCode,
     responseBody: text,
   });
 }
