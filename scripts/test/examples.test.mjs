@@ -60,11 +60,14 @@ const timings = /** @type {Record<string, number>} */ ({});
 /** Runs a command; rejects with its output when it fails. */
 function exec(cmd, args, { cwd, env = {}, timeout = 300_000 } = /** @type {any} */ ({})) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so a timeout stops the build tools under npm too.
+    const child = spawn(cmd, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
+    const timer = setTimeout(() => {
+      try { process.kill(-(/** @type {number} */ (child.pid)), 'SIGKILL'); } catch { /* already gone */ }
+    }, timeout);
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (code === 0) resolve(out);
