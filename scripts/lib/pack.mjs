@@ -1,9 +1,9 @@
 // Packs the publishable packages as a release does: with pnpm (which turns `workspace:*` into the
 // version), from their built dist/ (run the packages' build first). Used by the tests that
 // install the tarballs with plain npm outside the repository (scripts/test/packed.test.mjs,
-// scripts/test/examples.test.mjs).
+// scripts/test/examples.test.mjs), and installs them into a fresh project (installPacked).
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { root } from './migrate.mjs';
@@ -44,4 +44,28 @@ export async function packPackages(destination, packages = PACKAGES) {
     packed[pkg.name] = { ...pkg, file, contents: list.split('\n') };
   }
   return packed;
+}
+
+/**
+ * Packs the packages and installs the tarballs with plain npm into a fresh project
+ * `<work>/app` (`"type": "module"`), next to supabase-js, React 19 with its types and
+ * TypeScript at the repository's versions: the project a user starts from. One install serves
+ * every check that runs in it (scripts/test/packed.test.mjs runs the README snippets there too).
+ * @param {string} work  an empty directory (outside the repository)
+ * @returns {Promise<{ app: string, packed: Record<string, Packed> }>}
+ */
+export async function installPacked(work) {
+  const packed = await packPackages(path.join(work, 'tarballs'));
+  const app = path.join(work, 'app');
+  await mkdir(app, { recursive: true });
+  await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true, type: 'module' }, null, 2));
+  const dev = JSON.parse(await readFile(path.join(root, 'packages/react/package.json'), 'utf8')).devDependencies;
+  await run('npm', [
+    'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error',
+    ...Object.values(packed).map((p) => p.file),
+    `@supabase/supabase-js@${rootManifest.devDependencies['@supabase/supabase-js']}`,
+    `react@${dev.react}`, `react-dom@${dev['react-dom']}`, `@types/react@${dev['@types/react']}`,
+    `@types/react-dom@${dev['@types/react-dom']}`, `typescript@${rootManifest.devDependencies.typescript}`,
+  ], { cwd: app, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 });
+  return { app, packed };
 }

@@ -1,20 +1,19 @@
 // The packages as a team installs them: packed with pnpm (which turns `workspace:*` into the
 // version), installed with plain npm into a fresh project outside the repository, then used
 // from that project — imported in Node, rendered on the server, and type-checked under strict
-// TypeScript. Needs the packages built (the `packages` suite runs first).
+// TypeScript; the READMEs' ts/tsx snippets are type-checked there too (readme-snippets.test.mjs).
+// Needs the packages built (the `packages` suite runs first).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { root } from '../lib/migrate.mjs';
-import { PACKAGES, packPackages, rootManifest } from '../lib/pack.mjs';
+import { installPacked, PACKAGES } from '../lib/pack.mjs';
+import { describeReadmeSnippets } from './readme-snippets.test.mjs';
 
 const run = promisify(execFile);
-const manifest = async (dir) => JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'));
-const reactManifest = await manifest(path.join(root, 'packages/react'));
 
 let work;
 let app;
@@ -23,19 +22,7 @@ let packed = {};
 
 before(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'v2-uploader-packed-'));
-  packed = await packPackages(path.join(work, 'tarballs'));
-
-  app = path.join(work, 'app');
-  await run('mkdir', ['-p', app]);
-  await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true, type: 'module' }, null, 2));
-  const dev = reactManifest.devDependencies;
-  await run('npm', [
-    'install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error',
-    ...Object.values(packed).map((p) => p.file),
-    `@supabase/supabase-js@${rootManifest.devDependencies['@supabase/supabase-js']}`,
-    `react@${dev.react}`, `react-dom@${dev['react-dom']}`, `@types/react@${dev['@types/react']}`,
-    `@types/react-dom@${dev['@types/react-dom']}`, `typescript@${rootManifest.devDependencies.typescript}`,
-  ], { cwd: app, maxBuffer: 64 * 1024 * 1024, timeout: 240_000 });
+  ({ app, packed } = await installPacked(work));
 });
 
 after(async () => {
@@ -133,3 +120,6 @@ describe('the packed packages', () => {
     if (errors.length === 0) assert.equal(result.code ?? 0, 0, output);
   });
 });
+
+// The same installed project, its own folder and tsconfig (skipLibCheck on, as most apps have it).
+describeReadmeSnippets(() => app);
