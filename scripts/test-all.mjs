@@ -3,6 +3,7 @@
 //   db       pgTAP over the reference schema (real Postgres 15)
 //   packages build, strict typecheck and publint for every package
 //   packed   the packed tarballs installed with plain npm into a fresh project and used there
+//            (the READMEs' ts/tsx snippets type-checked there too: scripts/test/readme-snippets.test.mjs)
 //   examples examples/ installed from the tarballs, built, each upload driven to completed in Chromium
 //   reliability  faults, crashes and token expiry through a fault proxy, core in Chromium
 //            (after packages: it bundles packages/core/dist; V2_RELIABILITY_HEAVY=1 for more)
