@@ -111,6 +111,16 @@ describe('createBackendApi (scripted fetch)', () => {
     expect([ended.code, ended.status]).to.deep.equal(['http', 401]);
   });
 
+  it('an UploadError thrown while reading the session (a client that signs in on demand) fails the call as it is, before any request', async () => {
+    const { calls, fetch } = scriptedFetch();
+    const refused = new UploadError('Signing in anonymously failed.', { code: 'auth-required', status: 422 });
+    const client = fakeClient(null);
+    client.auth.getSession = () => Promise.reject(refused);
+    const error = await createBackendApi(client, { ...options, fetch }).initUpload(body, new AbortController().signal).catch((e: unknown) => e);
+    expect(error).to.equal(refused);
+    expect(calls).to.have.length(0);
+  });
+
   it('a 401 for a session token (expired on the way): refreshes the session and tries once more with the new token', async () => {
     const { calls, fetch } = scriptedFetch(
       json(401, { code: 401, message: 'Invalid JWT' }), // the gateway's answer

@@ -2,7 +2,7 @@
 // AbortSignal, read error bodies and headers (Retry-After), and read the session afresh for
 // every request, so a token refreshed mid-upload is used by the very next call.
 import type { BackendApi, InitResult, ServerProgress } from '../interfaces.js';
-import type { UploadErrorRequest } from '../upload-error.js';
+import { UploadError, type UploadErrorRequest } from '../upload-error.js';
 import { type AnySupabaseClient, clientConfig, type ClientConfigOptions } from './client-config.js';
 import { parseRetryAfter } from './retry.js';
 import { abortedError, networkError, TransportError } from './transport-error.js';
@@ -27,6 +27,8 @@ export function createBackendApi(supabase: AnySupabaseClient, options: BackendAp
     try {
       result = await supabase.auth.getSession();
     } catch (cause) {
+      // A client that signs in on demand (the element's anonymous-sign-in) says why it could not.
+      if (cause instanceof UploadError) throw cause;
       throw networkError(request, cause, 'Reading the session');
     }
     const { data, error } = result;

@@ -1,4 +1,4 @@
-import type { SupabaseClient } from '@supabase/supabase-js';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { DEFAULT_OPTIONS, DEFAULT_VALIDATION_OPTIONS, judgeDrag, Uploader, type UploaderEventMap, type UploaderOptions } from '@v2-uploader/core/store';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
@@ -12,6 +12,7 @@ import '../progress-bar/define.js';
 import '../upload-item/define.js';
 import type { V2ItemActionEvent } from '../upload-item/item-action-event.js';
 import { UploaderController } from '../uploader-controller.js';
+import { withAnonymousSignIn } from './anonymous-sign-in.js';
 import { Announcements } from './announcements.js';
 import { documentIds, FormController } from './form-controller.js';
 import { uploaderStyles } from './uploader.styles.js';
@@ -70,6 +71,7 @@ export class V2UploaderElement extends LitElement {
     supabaseUrl: { attribute: 'supabase-url' },
     anonKey: { attribute: 'anon-key' },
     supabase: { attribute: false },
+    anonymousSignIn: { type: Boolean, attribute: 'anonymous-sign-in' },
     accept: {},
     maxFileSize: { type: Number, attribute: 'max-file-size' },
     maxFiles: { type: Number, attribute: 'max-files' },
@@ -90,8 +92,17 @@ export class V2UploaderElement extends LitElement {
   declare supabaseUrl: string;
   /** The anon (publishable) key. */
   declare anonKey: string;
-  /** The app's Supabase client, with its session (property only). */
+  /**
+   * The app's Supabase client, signed in (property only). Uploads need a signed-in user: the
+   * backend refuses requests without a session ("Sign in to upload").
+   */
   declare supabase: SupabaseClient | undefined;
+  /**
+   * When the client has no session, sign in anonymously (`auth.signInAnonymously()`) once,
+   * before the first upload. For projects that allow anonymous sign-ins; set it before the
+   * first file is added.
+   */
+  declare anonymousSignIn: boolean;
   /** Accepted types, as the input attribute: MIME types, `type/*`, `.ext`. */
   declare accept: string;
   /** Largest file in bytes (the server allows 50 MiB). */
@@ -142,6 +153,7 @@ export class V2UploaderElement extends LitElement {
     this.supabaseUrl = '';
     this.anonKey = '';
     this.supabase = undefined;
+    this.anonymousSignIn = false;
     this.accept = DEFAULT_VALIDATION_OPTIONS.accept;
     this.maxFileSize = DEFAULT_VALIDATION_OPTIONS.maxFileSize;
     this.maxFiles = DEFAULT_VALIDATION_OPTIONS.maxFiles;
@@ -255,7 +267,10 @@ export class V2UploaderElement extends LitElement {
     if (this.uploader) return this.uploader;
     const base = this.#options();
     let uploader: Uploader;
-    if (this.supabase) uploader = new Uploader({ ...base, supabase: this.supabase });
+    let client = this.supabase;
+    // Signing in needs the client in hand; the store would make its own from URL and key.
+    if (!client && this.anonymousSignIn && this.supabaseUrl && this.anonKey) client = createClient(this.supabaseUrl, this.anonKey);
+    if (client) uploader = new Uploader({ ...base, supabase: this.anonymousSignIn ? withAnonymousSignIn(client) : client });
     else if (this.supabaseUrl && this.anonKey) uploader = new Uploader({ ...base, supabaseUrl: this.supabaseUrl, supabaseKey: this.anonKey });
     else {
       this.#announce.shout('Set supabase-url and anon-key, or the supabase property.');
