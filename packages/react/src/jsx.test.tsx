@@ -16,13 +16,14 @@ describe('<v2-uploader> in React 19 JSX', () => {
     const { uploader } = scripted();
     const ref = createRef<V2UploaderElement>();
     const seen: V2AllCompleteEvent[] = [];
-    const props: V2UploaderJsxProps = { 'max-file-size': 1000, multiple: true, 'auto-upload': 'false' };
+    const props: V2UploaderJsxProps = { 'max-file-size': 1000, multiple: true, 'auto-upload': 'false', 'anonymous-sign-in': true };
     render(<v2-uploader ref={ref} {...props} uploader={uploader} supabase={client} onv2-all-complete={(e) => seen.push(e)} />);
     await customElements.whenDefined('v2-uploader');
     await waitFor(() => expect(ref.current?.uploader).to.equal(uploader));
     const el = ref.current!;
     expect(el.supabase).to.equal(client);
     expect([el.getAttribute('max-file-size'), el.hasAttribute('multiple'), el.getAttribute('auto-upload')]).to.deep.equal(['1000', true, 'false']);
+    expect([el.hasAttribute('anonymous-sign-in'), el.anonymousSignIn]).to.deep.equal([true, true]);
     el.dispatchEvent(new CustomEvent('v2-all-complete', { detail: { files: [] } }));
     expect(seen).to.have.length(1);
   });

@@ -16,6 +16,8 @@ type Flag = boolean | '' | 'true' | 'false';
 export interface V2UploaderJsxProps extends DetailedHTMLProps<HTMLAttributes<V2UploaderElement>, V2UploaderElement> {
   'supabase-url'?: string;
   'anon-key'?: string;
+  /** Sign in anonymously when the client has no session (projects that allow anonymous sign-ins). */
+  'anonymous-sign-in'?: Flag;
   accept?: string;
   'max-file-size'?: number | string;
   'max-files'?: number | string;

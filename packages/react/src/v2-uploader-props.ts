@@ -9,6 +9,8 @@ import type { CSSProperties, HTMLAttributes, ReactNode } from 'react';
 export interface V2UploaderAttributeProps {
   supabaseUrl?: string;
   anonKey?: string;
+  /** Sign in anonymously when the client has no session, once, before the first upload (projects that allow anonymous sign-ins). */
+  anonymousSignIn?: boolean;
   accept?: string;
   maxFileSize?: number;
   maxFiles?: number;
@@ -38,7 +40,7 @@ export interface V2UploaderEventProps {
 }
 
 export interface V2UploaderOwnProps extends V2UploaderAttributeProps, V2UploaderEventProps {
-  /** The app's client (set as the element's property); default: the nearest provider's. */
+  /** The app's client, signed in (set as the element's property); default: the nearest provider's. Uploads need a signed-in user. */
   supabase?: AnySupabaseClient;
   /** The store behind the element (set as its property); default: the nearest provider's, else the element makes one. */
   uploader?: Uploader;
@@ -77,6 +79,7 @@ export function toAttributes(props: V2UploaderAttributeProps): Record<string, st
   return {
     'supabase-url': props.supabaseUrl,
     'anon-key': props.anonKey,
+    'anonymous-sign-in': flag(props.anonymousSignIn),
     accept: props.accept,
     'max-file-size': text(props.maxFileSize),
     'max-files': text(props.maxFiles),

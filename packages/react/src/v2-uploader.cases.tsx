@@ -28,7 +28,7 @@ export function describeV2Uploader(): void {
         <V2Uploader
           ref={ref} uploader={uploader} supabase={client} id="docs" className="uploader" style={{ maxWidth: '30rem' }}
           accept=".txt,text/plain" maxFileSize={1000} maxFiles={3} multiple autoUpload={false} realtime={false}
-          locale="de" theme="dark" name="documents" required chunkSize={6 * 1024 * 1024}
+          locale="de" theme="dark" name="documents" required chunkSize={6 * 1024 * 1024} anonymousSignIn
         >
           <span slot="hint">Text only</span>
         </V2Uploader>,
@@ -41,9 +41,11 @@ export function describeV2Uploader(): void {
       expect({
         accept: el.accept, maxFileSize: el.maxFileSize, maxFiles: el.maxFiles, multiple: el.multiple, autoUpload: el.autoUpload,
         realtime: el.realtime, locale: el.locale, theme: el.theme, name: el.name, required: el.required, chunkSize: el.chunkSize,
+        anonymousSignIn: el.anonymousSignIn,
       }).to.deep.equal({
         accept: '.txt,text/plain', maxFileSize: 1000, maxFiles: 3, multiple: true, autoUpload: false,
         realtime: false, locale: 'de', theme: 'dark', name: 'documents', required: true, chunkSize: 6 * 1024 * 1024,
+        anonymousSignIn: true,
       });
       expect(uploader.options, 'the element configures the store it shows').to.include({ maxFileSize: 1000, autoUpload: false, realtime: false });
       expect(el.querySelector('[slot=hint]')?.textContent).to.equal('Text only');

@@ -4,7 +4,7 @@ import { UploaderContext } from './uploader-context.js';
 import { EVENT_PROPS, toAttributes, type V2UploaderAttributeProps, type V2UploaderEventProps, type V2UploaderProps } from './v2-uploader-props.js';
 
 const ATTRIBUTE_PROPS: readonly (keyof V2UploaderAttributeProps)[] = [
-  'supabaseUrl', 'anonKey', 'accept', 'maxFileSize', 'maxFiles', 'multiple', 'autoUpload', 'chunkSize', 'realtime', 'locale',
+  'supabaseUrl', 'anonKey', 'anonymousSignIn', 'accept', 'maxFileSize', 'maxFiles', 'multiple', 'autoUpload', 'chunkSize', 'realtime', 'locale',
   'disabled', 'name', 'required', 'theme', 'thumbnails',
 ];
 const OWN_PROPS = new Set<string>([...ATTRIBUTE_PROPS, ...Object.keys(EVENT_PROPS), 'supabase', 'uploader', 'className', 'style', 'children']);
