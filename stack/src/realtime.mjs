@@ -16,7 +16,7 @@
 // - heartbeat, phx_leave, access_token (re-verified; the new claims apply from then on; a bad
 //   or expired one, or the token's expiry, closes the channel with a `system` error message
 //   and phx_close, as Realtime does).
-// - postgres_changes fed by Postgres (stack/realtime.sql + ./realtime-changes.mjs): filters are
+// - postgres_changes fed by Postgres (stack/realtime.sql + ./realtime/changes.mjs): filters are
 //   evaluated by Postgres with the column's type; then, per subscriber, the row is re-read by
 //   its primary key under the subscriber's claims (role + request.jwt.claims), so RLS decides —
 //   as Realtime does, including its caveat: a row deleted or changed out of reach before the
@@ -52,13 +52,13 @@
 //   realtime/auth.mjs          token checks as Realtime makes them; who bypasses RLS
 //   realtime/broadcast-api.mjs the HTTP broadcast API
 //   realtime/common.mjs        shared names and limits
-//   realtime-protocol.mjs      Phoenix frames (vsn 1.0.0 and 2.0.0) encoded and decoded
-//   realtime-filters.mjs       postgres_changes filters parsed and turned into SQL
-//   realtime-changes.mjs       the change feed: NOTIFY from stack/realtime.sql → subscribers, RLS per subscriber
+//   realtime/protocol.mjs      Phoenix frames (vsn 1.0.0 and 2.0.0) encoded and decoded
+//   realtime/filters.mjs       postgres_changes filters parsed and turned into SQL
+//   realtime/changes.mjs       the change feed: NOTIFY from stack/realtime.sql → subscribers, RLS per subscriber
 import { STATUS_CODES } from 'node:http';
 import { WebSocketServer } from 'ws';
-import { startChangeFeed } from './realtime-changes.mjs';
-import { SUPPORTED_VSNS, VSN_1 } from './realtime-protocol.mjs';
+import { startChangeFeed } from './realtime/changes.mjs';
+import { SUPPORTED_VSNS, VSN_1 } from './realtime/protocol.mjs';
 import { checkToken } from './realtime/auth.mjs';
 import { createHttpHandler } from './realtime/broadcast-api.mjs';
 import { MAX_FRAME_BYTES, PREFIX } from './realtime/common.mjs';

@@ -22,14 +22,14 @@
 //   storage/read.mjs            download and object info, with the read-access rule
 //   storage/list-remove.mjs     list a folder, delete objects
 //   storage/common.mjs          the routes' dependencies; any failure → the StorageError it answers
-//   storage-objects.mjs         buckets, keys and their rules, objects on disk, RLS as the caller, signed URLs
-//   storage-tus.mjs             TUS resumable uploads (@tus/server)
-//   storage-multipart.mjs       multipart/form-data bodies
-//   storage-errors.mjs          Storage's error codes and shape
+//   storage/objects.mjs         buckets, keys and their rules, objects on disk, RLS as the caller, signed URLs
+//   storage/tus.mjs             TUS resumable uploads (@tus/server)
+//   storage/multipart.mjs       multipart/form-data bodies
+//   storage/errors.mjs          Storage's error codes and shape
 import { readdirSync, rmSync } from 'node:fs';
-import { sendStorageError } from './storage-errors.mjs';
-import { createObjectStore } from './storage-objects.mjs';
-import { createTusServer } from './storage-tus.mjs';
+import { sendStorageError } from './storage/errors.mjs';
+import { createObjectStore } from './storage/objects.mjs';
+import { createTusServer } from './storage/tus.mjs';
 import { toStorageError } from './storage/common.mjs';
 import { PREFIX, route } from './storage/routes.mjs';
 

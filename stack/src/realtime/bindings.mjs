@@ -1,12 +1,12 @@
 // @ts-check
 // A join's config.postgres_changes, checked and resolved against the catalog before the join is
 // answered: each entry becomes a Binding (with Realtime's integer id) that the change feed
-// (../realtime-changes.mjs) matches rows against, or the join fails with Realtime's
+// (changes.mjs) matches rows against, or the join fails with Realtime's
 // RealtimeDisabledForConfiguration reason.
-import { conditionsSql, FilterError, parseFilter, quoteIdent } from '../realtime-filters.mjs';
+import { conditionsSql, FilterError, parseFilter, quoteIdent } from './filters.mjs';
 import { isObject } from './common.mjs';
 
-/** @typedef {import('../realtime-changes.mjs').Binding} Binding */
+/** @typedef {import('./changes.mjs').Binding} Binding */
 
 /** A join refused with this message as its reason (`<Code>: <message>`). */
 export class JoinError extends Error {}
@@ -58,7 +58,7 @@ export async function prepareBindings(ctx, list) {
     const schema = params.schema;
     const table = params.table === undefined || params.table === null || params.table === '*' ? null : String(params.table);
     const filter = params.filter === undefined || params.filter === null ? '' : params.filter;
-    /** @type {import('../realtime-filters.mjs').Condition[]} */
+    /** @type {import('./filters.mjs').Condition[]} */
     let conditions;
     try {
       conditions = parseFilter(/** @type {string} */ (filter));
@@ -116,7 +116,7 @@ export async function prepareBindings(ctx, list) {
  * must type-check — checked now so the join fails instead of the subscription going silent.
  * @param {import('../stack.mjs').StackContext} ctx
  * @param {Record<string, any>} params @param {string} table
- * @param {import('../realtime-filters.mjs').Condition[]} conditions
+ * @param {import('./filters.mjs').Condition[]} conditions
  */
 async function validateConditions(ctx, params, table, conditions) {
   if (conditions.length === 0) return;

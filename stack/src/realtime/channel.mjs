@@ -10,7 +10,7 @@ import { TOPIC_PREFIX } from './common.mjs';
 /** Re-check tokens at least this often (setTimeout cannot wait for far-away expiries). */
 const MAX_TOKEN_TIMER_MS = 60 * 60 * 1000;
 
-/** @typedef {import('../realtime-changes.mjs').Binding} Binding */
+/** @typedef {import('./changes.mjs').Binding} Binding */
 
 export class Channel {
   /**

@@ -3,14 +3,14 @@
 // handled one at a time, in order — heartbeat, phx_join (token, private channel check, bindings),
 // phx_leave, access_token, broadcast and presence — and its joined channels.
 import { WebSocket } from 'ws';
-import { decodeBinaryPush, decodeText, encodeText, ENCODING_JSON, VSN_2 } from '../realtime-protocol.mjs';
+import { decodeBinaryPush, decodeText, encodeText, ENCODING_JSON, VSN_2 } from './protocol.mjs';
 import { bypassesRls, checkToken } from './auth.mjs';
 import { JoinError, prepareBindings } from './bindings.mjs';
 import { Channel } from './channel.mjs';
 import { isObject, TOPIC_PREFIX } from './common.mjs';
 
-/** @typedef {import('../realtime-protocol.mjs').Message} Message */
-/** @typedef {import('../realtime-changes.mjs').Binding} Binding */
+/** @typedef {import('./protocol.mjs').Message} Message */
+/** @typedef {import('./changes.mjs').Binding} Binding */
 
 export class Connection {
   /**

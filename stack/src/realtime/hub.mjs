@@ -2,7 +2,7 @@
 // Every open socket of the service, and what crosses between them: broadcasts (relayed to each
 // joined channel of the same topic and privacy) and presence (./presence.mjs). The change feed
 // reads its subscribers from here too.
-import { encodeBinaryBroadcast, ENCODING_BINARY, VSN_2 } from '../realtime-protocol.mjs';
+import { encodeBinaryBroadcast, ENCODING_BINARY, VSN_2 } from './protocol.mjs';
 import { Presence } from './presence.mjs';
 
 /** @typedef {import('./channel.mjs').Channel} Channel */

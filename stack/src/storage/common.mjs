@@ -2,12 +2,12 @@
 // What every route of the Storage service shares: its dependencies, and the error a failure
 // answers.
 import { HttpError } from '../http.mjs';
-import { ERRORS, fromDbError, StorageError } from '../storage-errors.mjs';
+import { ERRORS, fromDbError, StorageError } from './errors.mjs';
 
 /**
  * @typedef {object} Deps
  * @property {import('../stack.mjs').StackContext} ctx
- * @property {import('../storage-objects.mjs').ObjectStore} store  buckets, objects on disk, RLS checks
+ * @property {import('./objects.mjs').ObjectStore} store  buckets, objects on disk, RLS checks
  */
 
 /**

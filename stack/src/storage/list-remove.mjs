@@ -3,8 +3,8 @@
 // as the caller, so RLS decides what it sees and what it may delete.
 import { rm } from 'node:fs/promises';
 import { readJson, sendJson } from '../http.mjs';
-import { ERRORS } from '../storage-errors.mjs';
-import { mustBeStorableText } from '../storage-objects.mjs';
+import { ERRORS } from './errors.mjs';
+import { mustBeStorableText } from './objects.mjs';
 import { toStorageError } from './common.mjs';
 
 /** The request's JSON body; a bad one is Storage's 400 (or 413). @param {import('../stack.mjs').StackContext} ctx @param {import('node:http').IncomingMessage} req */

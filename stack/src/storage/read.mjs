@@ -4,8 +4,8 @@
 import { open } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { sendJson } from '../http.mjs';
-import { ERRORS } from '../storage-errors.mjs';
-import { mustBeValidKey } from '../storage-objects.mjs';
+import { ERRORS } from './errors.mjs';
+import { mustBeValidKey } from './objects.mjs';
 
 /** @typedef {'strict' | 'allowInvalidJwt' | 'public'} ReadAuth  how a read route takes the caller's JWT */
 

@@ -3,8 +3,8 @@
 // and the method pick TUS, a signed upload URL, list, info, download, remove or upload; each
 // object route's <bucket>/<name> is decoded and the bucket name checked first.
 import { sendJson } from '../http.mjs';
-import { ERRORS } from '../storage-errors.mjs';
-import { mustBeStorableName, mustBeValidBucketName, mustBeValidKey, SIGNED_UPLOAD_CLAIMS } from '../storage-objects.mjs';
+import { ERRORS } from './errors.mjs';
+import { mustBeStorableName, mustBeValidBucketName, mustBeValidKey, SIGNED_UPLOAD_CLAIMS } from './objects.mjs';
 import { list, remove } from './list-remove.mjs';
 import { download, info } from './read.mjs';
 import { upload } from './upload.mjs';
@@ -12,7 +12,7 @@ import { upload } from './upload.mjs';
 export const PREFIX = '/storage/v1';
 
 /**
- * @typedef {import('./common.mjs').Deps & { tus: ReturnType<typeof import('../storage-tus.mjs').createTusServer> }} RouteDeps
+ * @typedef {import('./common.mjs').Deps & { tus: ReturnType<typeof import('./tus.mjs').createTusServer> }} RouteDeps
  */
 
 /**

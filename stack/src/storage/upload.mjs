@@ -6,9 +6,9 @@
 import { rm } from 'node:fs/promises';
 import { LINGER_MAX_BYTES, LINGER_MAX_MS } from '../gateway.mjs';
 import { sendJson } from '../http.mjs';
-import { ERRORS } from '../storage-errors.mjs';
-import { MultipartReader, multipartBoundary } from '../storage-multipart.mjs';
-import { isEmptyFolder, MAX_CUSTOM_METADATA_SIZE, mustBeStorableText, mustBeValidKey, validateMimeType } from '../storage-objects.mjs';
+import { ERRORS } from './errors.mjs';
+import { MultipartReader, multipartBoundary } from './multipart.mjs';
+import { isEmptyFolder, MAX_CUSTOM_METADATA_SIZE, mustBeStorableText, mustBeValidKey, validateMimeType } from './objects.mjs';
 import { toStorageError } from './common.mjs';
 
 /**

@@ -15,10 +15,10 @@ import { link, mkdir, readdir, readFile, rename, rm, rmdir, stat, writeFile } fr
 import path from 'node:path';
 import { FileStore } from '@tus/file-store';
 import { MemoryLocker, Metadata, Server } from '@tus/server';
-import { ERRORS, StorageError } from './storage-errors.mjs';
+import { ERRORS, StorageError } from './errors.mjs';
 import {
   isEmptyFolder, mustBeStorableText, mustBeValidBucketName, mustBeValidKey, SIGNED_UPLOAD_CLAIMS, validateMimeType,
-} from './storage-objects.mjs';
+} from './objects.mjs';
 
 export const TUS_PATH = '/storage/v1/upload/resumable';
 /** TUS_URL_EXPIRY_MS of Storage (code default: 1 hour). */
@@ -49,8 +49,8 @@ export function parseUploadId(id) {
 }
 
 /**
- * @param {import('./stack.mjs').StackContext} ctx
- * @param {import('./storage-objects.mjs').ObjectStore} store
+ * @param {import('../stack.mjs').StackContext} ctx
+ * @param {import('./objects.mjs').ObjectStore} store
  */
 export function createTusServer(ctx, store) {
   mkdirSync(store.tusDir, { recursive: true });

@@ -9,7 +9,7 @@
 // - TUS routes answer with the real status (413, 409, 403, 404…) and the message as a plain
 //   text body (lifecycle.ts `onResponseError` → `{ status_code, body: message }`).
 
-import { isDataError } from './text.mjs';
+import { isDataError } from '../text.mjs';
 
 export class StorageError extends Error {
   /**

@@ -12,9 +12,9 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseToml } from 'smol-toml';
-import { signJwt } from './jwt.mjs';
-import { ERRORS, fromDbError, StorageError } from './storage-errors.mjs';
-import { findUnstorable } from './text.mjs';
+import { signJwt } from '../jwt.mjs';
+import { ERRORS, fromDbError, StorageError } from './errors.mjs';
+import { findUnstorable } from '../text.mjs';
 
 /** `uploadSignedUrlExpirationTime` of the Supabase CLI's local stack (storage-js docs: 2 hours). */
 export const SIGNED_UPLOAD_URL_EXPIRY_SECONDS = 7200;
@@ -83,7 +83,7 @@ export function parseSize(v) {
 /** The global upload limit: [storage] file_size_limit of supabase/config.toml (default 50 MiB). */
 export function globalFileSizeLimit() {
   try {
-    const text = readFileSync(new URL('../../supabase/config.toml', import.meta.url), 'utf8');
+    const text = readFileSync(new URL('../../../supabase/config.toml', import.meta.url), 'utf8');
     const config = /** @type {{ storage?: { file_size_limit?: string | number } }} */ (parseToml(text));
     const limit = config.storage?.file_size_limit;
     const bytes = limit === undefined ? undefined : parseSize(limit);
@@ -155,7 +155,7 @@ class Rollback extends Error {}
  * @property {string} md5    hex
  */
 
-/** @param {import('./stack.mjs').StackContext} ctx */
+/** @param {import('../stack.mjs').StackContext} ctx */
 export function createObjectStore(ctx) {
   const objectsDir = path.join(ctx.dataDir, 'objects');
   const tmpDir = path.join(ctx.dataDir, 'tmp');

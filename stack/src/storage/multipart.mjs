@@ -3,7 +3,7 @@
 // into memory (bounded), a file part is streamed chunk by chunk so a 50 MiB body never sits in
 // memory. Pull-based over the request's async iterator, so backpressure is natural and the
 // caller decides when to stop reading.
-import { ERRORS } from './storage-errors.mjs';
+import { ERRORS } from './errors.mjs';
 
 const MAX_HEADER_BYTES = 16 * 1024;
 const MAX_PREAMBLE_BYTES = 64 * 1024;

@@ -5,7 +5,7 @@
 // to see the row is checked under the subscriber's own claims (role + request.jwt.claims, as
 // Realtime and PostgREST do), and only subscribers that can see the row get it.
 import postgres from 'postgres';
-import { conditionsSql, quoteIdent } from './realtime-filters.mjs';
+import { conditionsSql, quoteIdent } from './filters.mjs';
 
 export const NOTIFY_CHANNEL = 'realtime_local_changes';
 
@@ -16,7 +16,7 @@ export const NOTIFY_CHANNEL = 'realtime_local_changes';
  * @property {'*' | 'INSERT' | 'UPDATE' | 'DELETE'} event
  * @property {string} schema                        '*' = any schema
  * @property {string | null} table                  null = any table
- * @property {import('./realtime-filters.mjs').Condition[]} conditions
+ * @property {import('./filters.mjs').Condition[]} conditions
  * @property {string[] | null} select               only these columns, when given
  *
  * @typedef {object} Subscriber  a joined channel
@@ -44,7 +44,7 @@ const NOT_VISIBLE = /** @type {Visibility} */ ({ visible: false, columns: new Se
 
 /**
  * LISTEN on one dedicated connection and deliver every change, in commit order.
- * @param {import('./stack.mjs').StackContext} ctx
+ * @param {import('../stack.mjs').StackContext} ctx
  * @param {() => Iterable<Subscriber>} subscribers
  */
 export async function startChangeFeed(ctx, subscribers) {
@@ -87,7 +87,7 @@ function keyMatchSql(pk) {
 }
 
 /**
- * @param {import('./stack.mjs').StackContext} ctx
+ * @param {import('../stack.mjs').StackContext} ctx
  * @param {Iterable<Subscriber>} subs
  * @param {string} text
  */
@@ -186,7 +186,7 @@ async function deliver(ctx, subs, text) {
 /**
  * The table's columns ({name, type: pg_type.typname}, as Realtime sends them) and, for each
  * binding with conditions, whether the row satisfies them — all in Postgres, with its types.
- * @param {import('./stack.mjs').StackContext} ctx
+ * @param {import('../stack.mjs').StackContext} ctx
  * @param {string} table @param {Record<string, unknown>} row @param {Binding[]} bindings
  * @returns {Promise<{ columns: { name: string, type: string }[], results: Map<Binding, boolean> }>}
  */
@@ -233,7 +233,7 @@ async function evaluate(ctx, table, row, bindings) {
  * Realtime's own check, with the same caveat: the row is read as it is now, so a row deleted
  * (or changed out of reach) before the change is processed is not delivered. DELETE (the row is
  * gone) and tables without a primary key: only when the row's `user_id` equals the claims' `sub`.
- * @param {import('./stack.mjs').StackContext} ctx
+ * @param {import('../stack.mjs').StackContext} ctx
  * @param {Record<string, any>} claims @param {Change} change @param {string} table
  * @param {Record<string, unknown> | null} subject  the record (old record for DELETE)
  * @returns {Promise<Visibility>}
