@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { render, waitFor } from '@testing-library/react';
 import type { AnySupabaseClient } from '@v2-uploader/core';
+import { consoleDuring } from '@v2-uploader/core/testing';
 import type { V2UploaderElement } from '@v2-uploader/elements';
 import { createRef, type ReactElement } from 'react';
 import { renderToString } from 'react-dom/server';
@@ -21,18 +22,8 @@ const untouchable = new Proxy({}, {
   },
 }) as AnySupabaseClient;
 
-/** Runs `fn` and returns what React said on console.error meanwhile (hydration mismatches). */
-async function consoleErrors(fn: () => Promise<void>): Promise<string[]> {
-  const errors: string[] = [];
-  const original = console.error;
-  console.error = (...args: unknown[]) => void errors.push(args.map(String).join(' '));
-  try {
-    await fn();
-  } finally {
-    console.error = original;
-  }
-  return errors;
-}
+/** What React said on console.error while `fn` ran (hydration mismatches). */
+const consoleErrors = (fn: () => Promise<void>) => consoleDuring('error', fn);
 
 export function describeServerRendering(): void {
   describe('server rendering (react-dom/server)', () => {

@@ -1,22 +1,15 @@
 import { expect } from '@open-wc/testing';
 import SparkMD5 from 'spark-md5';
+import { consoleDuring } from '../testing/fakes.js';
 import { UploadError } from '../upload-error.js';
 import { MainThreadHasher } from './main-thread-hasher.js';
 import type { HashResponse } from './protocol.js';
 import { mainThreadWarning, WorkerHasher } from './worker-hasher.js';
 
 /** Records console.warn while `fn` runs, with the page's "said once" flag cleared first. */
-async function warningsDuring(fn: () => Promise<void>): Promise<string[]> {
-  const warnings: string[] = [];
-  const original = console.warn;
+function warningsDuring(fn: () => Promise<void>): Promise<string[]> {
   mainThreadWarning.shown = false;
-  console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
-  try {
-    await fn();
-  } finally {
-    console.warn = original;
-  }
-  return warnings;
+  return consoleDuring('warn', fn);
 }
 
 function deterministicBytes(length: number, seed = 7): Uint8Array<ArrayBuffer> {

@@ -126,3 +126,16 @@ export async function until(check: () => unknown, ms = 3000): Promise<void> {
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+/** Runs `fn` and returns what was said on `console[level]` meanwhile (each call's arguments joined). */
+export async function consoleDuring(level: 'error' | 'warn', fn: () => Promise<void>): Promise<string[]> {
+  const said: string[] = [];
+  const original = console[level];
+  console[level] = (...args: unknown[]) => void said.push(args.map(String).join(' '));
+  try {
+    await fn();
+  } finally {
+    console[level] = original;
+  }
+  return said;
+}
