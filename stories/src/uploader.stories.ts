@@ -160,6 +160,22 @@ export const DarkTheme: Story = {
   parameters: { surface: { theme: 'dark' } },
 };
 
+/**
+ * `theme="dark"` on a light page (and the other way round): an explicit theme paints its own
+ * background, so the summary and hints keep their contrast whatever the page is (axe checks).
+ */
+export const DarkThemeOnLightPage: Story = {
+  args: { scene: 'mixed', theme: 'dark' },
+  parameters: { surface: { theme: 'light' } },
+  name: 'Dark theme on a light page',
+};
+
+export const LightThemeOnDarkPage: Story = {
+  args: { scene: 'mixed', theme: 'light' },
+  parameters: { surface: { theme: 'dark' } },
+  name: 'Light theme on a dark page',
+};
+
 /** `theme="auto"` follows the system: on a dark system this is the dark theme. */
 export const AutoTheme: Story = { args: { scene: 'mixed', theme: 'auto' } };
 

@@ -10,6 +10,10 @@ const dark = css`
   --v2-error-color: #fca5a5;
 `;
 
+// An explicit theme brings its own background (`.base`): its text colours are chosen for it,
+// not for the page, which may be the other way round (theme="dark" on a light page). `auto`
+// follows the system, like the page, and stays transparent.
+//
 // `.dropzone.accept .browse`, `.dropzone.reject .browse`: on the tinted drag-over background
 // the accent no longer has AA contrast, so the text colour is used. (Here rather than in the
 // CSS, which ships as written.)
@@ -45,6 +49,12 @@ export const uploaderStyles = css`
   .base {
     display: grid;
     gap: var(--v2-gap);
+  }
+  :host([theme='light']) .base,
+  :host([theme='dark']) .base {
+    background: var(--v2-background);
+    border-radius: var(--v2-radius);
+    padding: var(--v2-gap);
   }
 
   .dropzone {

@@ -53,7 +53,7 @@ const defaultTrue = {
  * @csspart item - Each file row (a `<v2-upload-item>`).
  *
  * @cssproperty [--v2-accent=#2563eb] - Accent colour (focus, drag-over, progress).
- * @cssproperty [--v2-background=#ffffff] - Background of the drop zone.
+ * @cssproperty [--v2-background=#ffffff] - Background of the drop zone, and of the whole element when `theme` is `light` or `dark`.
  * @cssproperty [--v2-text-color=#111827] - Main text colour.
  * @cssproperty [--v2-muted-color=#4b5563] - Secondary text colour.
  * @cssproperty [--v2-border-color=#9ca3af] - Drop zone border.
