@@ -1,0 +1,33 @@
+-- The API roles' privileges on what migration late_hash added, the way api_role_grants does it:
+-- take everything away first (whatever the project's default privileges granted), then grant
+-- exactly what the backend uses. supabase/tests/database/012_late_hash.test.sql asserts the result.
+--
+--   authenticated  upload-handler POST with a fingerprint runs create_document_late_hash as the
+--                  user (it inserts the document and its fingerprint under RLS); users may read
+--                  their own fingerprints and merges. The late hash itself is written by
+--                  upload-handler PATCH as the service, after checking the caller owns the
+--                  document (users have no UPDATE on file_hash).
+--   service_role   upload-handler PATCH (records the hash, resolves duplicates), the sweep.
+--   anon           nothing.
+
+revoke all on table public.document_fingerprints, public.document_merges
+  from anon, authenticated, service_role;
+
+grant select, insert on public.document_fingerprints to authenticated;
+grant select, insert, delete on public.document_fingerprints to service_role;
+
+grant select on public.document_merges to authenticated;
+grant select, insert on public.document_merges to service_role;
+
+revoke execute on function
+  public.fingerprint_is_valid(text), public.documents_hash_set_once(), public.documents_hash_or_fingerprint(),
+  public.create_document_late_hash(text, text, bigint, text, integer), public.hash_pending_after(),
+  public.sweep_hash_pending(interval)
+  from public, anon, authenticated, service_role;
+
+grant execute on function public.create_document_late_hash(text, text, bigint, text, integer) to authenticated;
+-- Called as the caller from a check constraint and from create_document_late_hash.
+grant execute on function public.fingerprint_is_valid(text) to authenticated, service_role;
+-- Service-only.
+grant execute on function public.sweep_hash_pending(interval) to service_role;
+grant execute on function public.hash_pending_after() to service_role;
