@@ -34,11 +34,32 @@ function shippedPaths() {
   };
 }
 
+/**
+ * The analyzer lists each event twice: once from the `@event` tag (name, description, no type)
+ * and once from `dispatchEvent(new V2…Event(d))` (the class, named after the variable or not at
+ * all). Keep one entry per event: the documented one, typed with its class (`v2-file-added` →
+ * `V2FileAddedEvent`, as the schema's `type` means: the event object fired).
+ */
+function typedEvents() {
+  const className = (name) => name.split('-').map((w) => w[0].toUpperCase() + w.slice(1)).join('') + 'Event';
+  return {
+    name: 'v2-typed-events',
+    packageLinkPhase({ customElementsManifest }) {
+      const classes = new Set(customElementsManifest.modules.flatMap((m) => (m.declarations ?? []).map((d) => d.name)));
+      for (const d of customElementsManifest.modules.flatMap((m) => m.declarations ?? [])) {
+        if (!d.customElement || !d.events) continue;
+        d.events = d.events.filter((e) => e.name?.startsWith('v2-'));
+        for (const e of d.events) if (classes.has(className(e.name))) e.type = { text: className(e.name) };
+      }
+    },
+  };
+}
+
 export default {
   globs: ['src/**/*.ts'],
   exclude: ['src/**/*.test.ts', 'src/**/*.styles.ts', 'src/i18n/**', 'src/icons/**'],
   outdir: '.',
   litelement: true,
   packagejson: false,
-  plugins: [shippedPaths()],
+  plugins: [shippedPaths(), typedEvents()],
 };

@@ -25,6 +25,8 @@ for (const [tag, want] of Object.entries(expect)) {
   const has = (list, name) => (list ?? []).some((x) => x.name === name);
   for (const a of want.attributes) if (!has(el.attributes, a)) problems.push(`${tag}: attribute ${a} missing`);
   for (const e of want.events) if (!has(el.events, e)) problems.push(`${tag}: event ${e} missing`);
+  // One entry per event, named and typed with its class (the Vue/Svelte typings are made from them).
+  for (const e of el.events ?? []) if (!e.name?.startsWith('v2-') || !e.type?.text) problems.push(`${tag}: event ${JSON.stringify(e)} has no v2-* name or no type`);
   for (const p of want.parts) if (!has(el.cssParts, p)) problems.push(`${tag}: part ${p} missing`);
   if (!(el.cssProperties ?? []).length) problems.push(`${tag}: no CSS custom properties documented`);
 }

@@ -1,0 +1,1 @@
+import '@v2-uploader/elements/vue';
