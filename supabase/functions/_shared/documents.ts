@@ -18,7 +18,8 @@ export interface DocumentRow {
   filename: string;
   content_type: string;
   file_size: string | number;
-  file_hash: string;
+  /** null while the content hash is not known yet (late hash, issue 19). */
+  file_hash: string | null;
   storage_bucket: string;
   storage_path: string;
   status: DocumentStatus;
@@ -120,6 +121,7 @@ export function documentDto(doc: DocumentRow) {
     contentType: doc.content_type,
     fileSize: Number(doc.file_size),
     fileHash: doc.file_hash,
+    hashPending: doc.file_hash === null,
     status: doc.status,
     storage: { bucket: doc.storage_bucket, path: doc.storage_path },
     upload: {

@@ -23,6 +23,7 @@ export type ErrorCode =
   // 405, 409, 413, 415
   | 'method_not_allowed'
   | 'invalid_state'
+  | 'hash_conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
   // 422
@@ -33,6 +34,8 @@ export type ErrorCode =
   | 'file_type_mismatch'
   | 'filename_invalid'
   | 'hash_invalid'
+  | 'hash_mismatch'
+  | 'fingerprint_invalid'
   | 'progress_out_of_range'
   | 'size_mismatch'
   // 5xx

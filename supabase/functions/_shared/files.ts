@@ -82,3 +82,17 @@ export function normaliseHash(raw: string): string {
   }
   return hash;
 }
+
+/** The one fingerprint algorithm: MD5 of the first 1 MiB then the last 1 MiB (whole file ≤ 2 MiB). */
+export const FINGERPRINT_ALGORITHM = 'md5-ends-1m';
+
+export function normaliseFingerprint(raw: string): string {
+  const trimmed = raw.trim();
+  const colon = trimmed.indexOf(':');
+  const fingerprint = colon < 0 ? trimmed : `${trimmed.slice(0, colon)}:${trimmed.slice(colon + 1).toLowerCase()}`;
+  if (!/^md5-ends-1m:[0-9a-f]{32}$/.test(fingerprint)) {
+    throw new HttpError(422, 'fingerprint_invalid',
+      'fingerprint must be "md5-ends-1m:" followed by the MD5 (32 hexadecimal digits) of the file\'s first 1 MiB then its last 1 MiB (the whole file when it is 2 MiB or less).');
+  }
+  return fingerprint;
+}

@@ -62,3 +62,29 @@ function unavailable(cause: unknown) {
     headers: { 'Retry-After': '2' },
   });
 }
+
+/**
+ * Remove an object as the service (late hash, issue 19: the object of a document that turned out
+ * to be a duplicate). Uses the project's secret key (or the legacy service_role key); true when
+ * Storage removed it or it was not there. Never throws: an object left behind is logged, the
+ * answer to the client does not depend on it.
+ */
+export async function removeObject(deps: Pick<Deps, 'config' | 'fetch' | 'log'>, bucket: string, path: string): Promise<boolean> {
+  const key = deps.config.auth.secretKeys?.[0] ?? deps.config.auth.serviceRoleKey;
+  if (!key) {
+    deps.log.log('warn', 'object of a resolved duplicate left in Storage: no secret key configured', { bucket, path });
+    return false;
+  }
+  const client = createClient(deps.config.supabaseUrl, key, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    global: { fetch: deps.fetch },
+  });
+  try {
+    const { error } = await client.storage.from(bucket).remove([path]);
+    if (!error) return true;
+    deps.log.log('warn', 'Storage did not remove the object of a resolved duplicate', { bucket, path, error });
+  } catch (error) {
+    deps.log.log('warn', 'Storage did not remove the object of a resolved duplicate', { bucket, path, error });
+  }
+  return false;
+}

@@ -94,6 +94,12 @@ async function uploaded(tx: Tx, doc: DocumentRow, action: Extract<Action, { type
       outcome: 'applied',
     };
   }
+  if (doc.file_hash === null) {
+    // Late hash (issue 19): the bytes landed before the client's full MD5. The document waits,
+    // uploaded ("awaiting hash"); upload-handler starts processing when the hash arrives and is
+    // not a duplicate (or sweep_hash_pending fails it after an hour).
+    return { doc: await markUploaded(tx, doc, at), outcome: 'applied', reason: 'awaiting_hash' };
+  }
   if (action.md5 !== undefined && action.md5 !== doc.file_hash) {
     return {
       doc: await fail(tx, doc, {

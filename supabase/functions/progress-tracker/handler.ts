@@ -111,7 +111,10 @@ async function reset(ctx: RequestContext): Promise<Response> {
     let after: DocumentRow;
     if (stored!.exists) {
       after = doc.status === 'uploaded' ? cleared! : await moveTo(tx, cleared!, 'uploaded', now, { stage: null, processingProgress: 0, message: 'reset for retry' });
-      after = await startProcessing(tx, after, now, await userFlag(tx, 'llama_parse_integration', doc.user_id));
+      // Late hash (issue 19): no processing before the content hash is known; it waits, uploaded.
+      if (after.file_hash !== null) {
+        after = await startProcessing(tx, after, now, await userFlag(tx, 'llama_parse_integration', doc.user_id));
+      }
     } else {
       after = await moveTo(tx, cleared!, 'pending', now, { stage: null, processingProgress: 0, message: 'reset for retry' });
     }

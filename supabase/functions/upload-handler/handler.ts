@@ -1,13 +1,16 @@
-// upload-handler: POST starts an upload (or finds the duplicate), GET reads its status,
-// PUT records the client's byte progress. Acts as the calling user: RLS decides.
+// upload-handler: POST starts an upload (or finds the duplicate) — with the full MD5, or with a
+// cheap fingerprint before it (late hash, issue 19) — or, with a documentId, delivers that late
+// hash; GET reads its status, PUT records the client's byte progress. Acts as the calling user:
+// RLS decides (the late hash is written as the service, for the caller's own document only).
 import { z } from 'zod';
 import { createHandler, type Deps, type RequestContext } from '../_shared/app.ts';
 import { requireUser } from '../_shared/auth.ts';
-import { addProgressRow, documentDto, type DocumentRow, getDocument, progressDto } from '../_shared/documents.ts';
-import { HttpError } from '../_shared/errors.ts';
-import { checkSize, checkType, normaliseFilename, normaliseHash, SINGLE_PUT_MAX, TUS_CHUNK_SIZE } from '../_shared/files.ts';
-import { documentIdParam, json, readJson, uuidSchema } from '../_shared/http.ts';
-import { signUpload, tusEndpoint } from '../_shared/storage.ts';
+import { addProgressRow, documentDto, type DocumentRow, findDocument, getDocument, progressDto } from '../_shared/documents.ts';
+import { HttpError, notFound } from '../_shared/errors.ts';
+import { checkSize, checkType, normaliseFilename, normaliseFingerprint, normaliseHash, SINGLE_PUT_MAX, TUS_CHUNK_SIZE } from '../_shared/files.ts';
+import { documentIdParam, json, readJson, uuidSchema, validate } from '../_shared/http.ts';
+import { startProcessing, userFlag } from '../_shared/pipeline.ts';
+import { removeObject, signUpload, tusEndpoint } from '../_shared/storage.ts';
 
 /** Progress rows for one document at most this often (plus always the last one). */
 export const PROGRESS_ROW_INTERVAL_MS = 1000;
@@ -19,6 +22,20 @@ const InitBody = z.object({
   fileHash: z.string().max(128),
 });
 
+/** Late hash (issue 19): the same start, with a fingerprint instead of the full MD5. */
+const LateInitBody = z.object({
+  filename: z.string().max(4096),
+  contentType: z.string().max(255),
+  fileSize: z.number().int().refine(Number.isSafeInteger, 'must be a safe integer'),
+  fingerprint: z.string().max(128),
+});
+
+/** Late hash (issue 19): the full MD5 of a document created with a fingerprint. */
+const HashBody = z.object({
+  documentId: uuidSchema,
+  fileHash: z.string().max(128),
+});
+
 const ProgressBody = z.object({
   documentId: uuidSchema,
   bytesUploaded: z.number().int().min(0).refine(Number.isSafeInteger, 'must be a safe integer'),
@@ -26,10 +43,25 @@ const ProgressBody = z.object({
   totalChunks: z.number().int().min(1).max(1_000_000).optional(),
 });
 
-async function init(ctx: RequestContext): Promise<Response> {
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * POST: by the body. `documentId` (+ `fileHash`): the late hash of that document. `fingerprint`
+ * without `fileHash`: start before the hash is known. Anything else: the classic start, exactly
+ * as before (fileHash required).
+ */
+async function post(ctx: RequestContext): Promise<Response> {
   const caller = requireUser(await ctx.caller());
   // A NUL or lone surrogate in the name is a bad file name, like its other control characters.
-  const body = await readJson(ctx.req, InitBody, { codes: { filename: 'filename_invalid' } });
+  const raw = await readJson(ctx.req, z.unknown(), { codes: { filename: 'filename_invalid' } });
+  if (isObject(raw) && 'documentId' in raw) return await deliverHash(ctx, caller, validate(HashBody, raw));
+  if (isObject(raw) && 'fingerprint' in raw && !('fileHash' in raw)) return await lateInit(ctx, caller, validate(LateInitBody, raw));
+  return await init(ctx, caller, validate(InitBody, raw));
+}
+
+type User = ReturnType<typeof requireUser>;
+
+async function init(ctx: RequestContext, caller: User, body: z.infer<typeof InitBody>): Promise<Response> {
   const filename = normaliseFilename(body.filename);
   const contentType = checkType(filename, body.contentType);
   checkSize(body.fileSize);
@@ -64,20 +96,7 @@ async function init(ctx: RequestContext): Promise<Response> {
   });
 
   // Storage is asked after the transaction, so no database connection waits on an HTTP call.
-  const plan = async (doc: DocumentRow) => {
-    const signed = await ctx.time('storage', signUpload(ctx, caller, doc.storage_bucket, doc.storage_path));
-    const docStrategy = Number(doc.file_size) <= SINGLE_PUT_MAX ? 'put' : 'tus';
-    return {
-      strategy: docStrategy,
-      bucket: doc.storage_bucket,
-      path: doc.storage_path,
-      signedUrl: signed.signedUrl,
-      token: signed.token,
-      tusEndpoint: tusEndpoint(ctx.config.supabaseUrl),
-      chunkSize: docStrategy === 'tus' ? TUS_CHUNK_SIZE : Number(doc.file_size),
-      expiresAt: signed.expiresAt,
-    };
-  };
+  const plan = (doc: DocumentRow) => uploadPlan(ctx, caller, doc);
 
   if (duplicate) {
     // Same content already here. Finished (or in the pipeline): nothing to send. Still being
@@ -91,9 +110,28 @@ async function init(ctx: RequestContext): Promise<Response> {
       features,
     }, 200);
   }
-  let upload;
+  const upload = await planOrTakeBack(ctx, caller, document);
+  return json({ documentId: document.id, duplicate: false, upload, features }, 201);
+}
+
+async function uploadPlan(ctx: RequestContext, caller: User, doc: DocumentRow) {
+  const signed = await ctx.time('storage', signUpload(ctx, caller, doc.storage_bucket, doc.storage_path));
+  const docStrategy = Number(doc.file_size) <= SINGLE_PUT_MAX ? 'put' : 'tus';
+  return {
+    strategy: docStrategy,
+    bucket: doc.storage_bucket,
+    path: doc.storage_path,
+    signedUrl: signed.signedUrl,
+    token: signed.token,
+    tusEndpoint: tusEndpoint(ctx.config.supabaseUrl),
+    chunkSize: docStrategy === 'tus' ? TUS_CHUNK_SIZE : Number(doc.file_size),
+    expiresAt: signed.expiresAt,
+  };
+}
+
+async function planOrTakeBack(ctx: RequestContext, caller: User, document: DocumentRow) {
   try {
-    upload = await plan(document);
+    return await uploadPlan(ctx, caller, document);
   } catch (error) {
     // Storage refused: take the new document back, as if it had never been made (the client
     // retries the POST). Only while nothing happened to it: still pending, no byte reported.
@@ -103,8 +141,136 @@ async function init(ctx: RequestContext): Promise<Response> {
       .catch((cause) => ctx.log.log('error', 'could not take back a document Storage did not sign', { documentId: document.id, error: cause }));
     throw error;
   }
-  return json({ documentId: document.id, duplicate: false, upload, features }, 201);
 }
+
+/**
+ * Late hash (issue 19), step 1: start with a fingerprint. When one of the caller's live documents
+ * could be the same file (same size and fingerprint, or same size and no fingerprint), answer
+ * `candidate: true` and nothing else: the client hashes the whole file and uses the classic POST,
+ * so a true duplicate still sends zero bytes. Otherwise the document is created with its hash
+ * pending and the plan returned at once.
+ */
+async function lateInit(ctx: RequestContext, caller: User, body: z.infer<typeof LateInitBody>): Promise<Response> {
+  const filename = normaliseFilename(body.filename);
+  const contentType = checkType(filename, body.contentType);
+  checkSize(body.fileSize);
+  const fingerprint = normaliseFingerprint(body.fingerprint);
+  const chunksTotal = Math.ceil(body.fileSize / (body.fileSize <= SINGLE_PUT_MAX ? body.fileSize : TUS_CHUNK_SIZE));
+
+  const { document, features } = await ctx.db.asUser(caller, async (tx) => {
+    const flagsQuery = tx<{ upload: boolean; realtime: boolean; llama: boolean }[]>`
+      select public.my_feature_enabled('supabase_v2_upload') as upload,
+             public.my_feature_enabled('realtime_progress') as realtime,
+             public.my_feature_enabled('llama_parse_integration') as llama`.execute();
+    const createdQuery = tx<{ document_id: string | null; candidate: boolean }[]>`
+      select document_id, candidate
+        from public.create_document_late_hash(${filename}, ${contentType}, ${body.fileSize}, ${fingerprint}, ${chunksTotal})
+       where public.my_feature_enabled('supabase_v2_upload')`.execute();
+    const [[flags], [created]] = await Promise.all([flagsQuery, createdQuery]);
+    if (!flags?.upload || !created) {
+      throw new HttpError(403, 'feature_disabled', 'Uploads (supabase_v2_upload) are not enabled for your account yet.');
+    }
+    const features = { realtime: flags.realtime, llamaParse: flags.llama };
+    if (created.candidate || !created.document_id) return { document: null, features };
+    return { document: await getDocument(tx, created.document_id), features };
+  });
+
+  if (!document) return json({ candidate: true, duplicate: false, features }, 200);
+  const upload = await planOrTakeBack(ctx, caller, document);
+  return json({ documentId: document.id, duplicate: false, candidate: false, hashPending: true, upload, features }, 201);
+}
+
+const plainMd5 = (etag: string | null | undefined) => {
+  const bare = (etag ?? '').replace(/^W\//, '').replaceAll('"', '').toLowerCase();
+  return /^[0-9a-f]{32}$/.test(bare) ? bare : undefined;
+};
+
+type HashOutcome =
+  | { duplicate: false; doc: DocumentRow }
+  | { duplicate: true; into: DocumentRow; from: string; object?: { bucket: string; path: string } };
+
+/**
+ * Late hash (issue 19), step 2: the full MD5 of a document created with a fingerprint. Only the
+ * owner's document (the row is looked up by id and the caller's user id; another user's is 404).
+ * Written as the service: users have no UPDATE on file_hash.
+ *   - new content: recorded; if the object already landed (uploaded, awaiting hash), processing
+ *     starts now;
+ *   - the caller already has a live document with this hash: this one resolves to it — its row
+ *     is deleted (remembered in document_merges) and its object removed after the commit;
+ *   - a repeat: the same answer again (also after a merge); a different hash for a document whose
+ *     hash is known: 409 hash_conflict; a hash that differs from the MD5 Storage recorded for the
+ *     object (single-part uploads): 422 hash_mismatch, nothing changes.
+ */
+async function deliverHash(ctx: RequestContext, caller: User, body: z.infer<typeof HashBody>): Promise<Response> {
+  const fileHash = normaliseHash(body.fileHash);
+  const now = ctx.clock.now();
+  const outcome = await ctx.db.asService(async (tx): Promise<HashOutcome> => {
+    const [doc] = await tx<DocumentRow[]>`
+      select * from public.documents where id = ${body.documentId} and user_id = ${caller.userId} for update`;
+    if (!doc) {
+      const [merge] = await tx<{ merged_into: string; file_hash: string }[]>`
+        select merged_into, file_hash from public.document_merges where document_id = ${body.documentId} and user_id = ${caller.userId}`;
+      if (!merge) throw notFound();
+      if (merge.file_hash !== fileHash) throw conflict(body.documentId);
+      const into = await findDocument(tx, merge.merged_into);
+      if (!into) throw notFound();
+      return { duplicate: true, into, from: body.documentId };
+    }
+    if (doc.file_hash !== null) {
+      if (doc.file_hash === fileHash) return { duplicate: false, doc };
+      throw conflict(doc.id);
+    }
+    if (doc.status === 'failed' || doc.status === 'cancelled') {
+      throw new HttpError(409, 'invalid_state', `The upload is ${doc.status}; add the file again to upload it.`);
+    }
+    const [object] = await tx<{ etag: string | null }[]>`
+      select metadata ->> 'eTag' as etag from storage.objects where bucket_id = ${doc.storage_bucket} and name = ${doc.storage_path}`;
+    const stored = plainMd5(object?.etag);
+    if (stored && stored !== fileHash) {
+      throw new HttpError(422, 'hash_mismatch', 'This MD5 is not the MD5 of the file Storage holds for the document: hash the file that was uploaded, or upload it again.');
+    }
+    const resolve = async (into: DocumentRow): Promise<HashOutcome> => {
+      await tx`insert into public.document_merges (document_id, user_id, merged_into, file_hash)
+               values (${doc.id}, ${doc.user_id}, ${into.id}, ${fileHash})`;
+      await tx`delete from public.documents where id = ${doc.id}`;
+      return { duplicate: true, into, from: doc.id, object: { bucket: doc.storage_bucket, path: doc.storage_path } };
+    };
+    const findOther = async () => (await tx<DocumentRow[]>`
+      select * from public.documents
+       where user_id = ${doc.user_id} and file_hash = ${fileHash} and status not in ('failed', 'cancelled') and id <> ${doc.id}`)[0];
+    const other = await findOther();
+    if (other) return await resolve(other);
+    let updated: DocumentRow;
+    try {
+      // A savepoint: a concurrent start of the same content (classic POST) may take the hash first.
+      const rows = await tx.savepoint((sp) => sp<DocumentRow[]>`
+        update public.documents set file_hash = ${fileHash} where id = ${doc.id} returning *`) as unknown as DocumentRow[];
+      updated = rows[0]!;
+    } catch (error) {
+      const raced = (error as { code?: string }).code === '23505' ? await findOther() : undefined;
+      if (raced) return await resolve(raced);
+      throw error;
+    }
+    if (updated.status !== 'uploaded') return { duplicate: false, doc: updated };
+    // The object landed while the hash was on its way: processing starts now.
+    return { duplicate: false, doc: await startProcessing(tx, updated, now, await userFlag(tx, 'llama_parse_integration', doc.user_id)) };
+  });
+
+  if (!outcome.duplicate) {
+    return json({ documentId: outcome.doc.id, duplicate: false, hashRecorded: true, status: outcome.doc.status, document: documentDto(outcome.doc) });
+  }
+  if (outcome.object) await ctx.time('storage', removeObject(ctx, outcome.object.bucket, outcome.object.path));
+  return json({
+    documentId: outcome.into.id,
+    duplicate: true,
+    resolvedFrom: outcome.from,
+    status: outcome.into.status,
+    document: documentDto(outcome.into),
+  });
+}
+
+const conflict = (id: string) =>
+  new HttpError(409, 'hash_conflict', `Document ${id} already has a different content hash; a hash is recorded once.`);
 
 /** Without a documentId: the caller's most recent documents (a documents list page). */
 async function list(ctx: RequestContext): Promise<Response> {
@@ -212,5 +378,5 @@ async function cancel(ctx: RequestContext): Promise<Response> {
 }
 
 export function uploadHandler(getDeps?: () => Deps) {
-  return createHandler('upload-handler', { POST: init, GET: status, PUT: progress, DELETE: cancel }, getDeps);
+  return createHandler('upload-handler', { POST: post, GET: status, PUT: progress, DELETE: cancel }, getDeps);
 }

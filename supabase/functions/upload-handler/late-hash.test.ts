@@ -1,0 +1,219 @@
+// Late hash (issue 19): POST with a fingerprint, the full MD5 delivered later (POST with a
+// documentId), the Storage event for a document still waiting for its hash, and the duplicate
+// that is only found when the hash arrives.
+import assert from 'node:assert/strict';
+import { processingWebhook } from '../processing-webhook/handler.ts';
+import { send } from '../processing-webhook/test-support.ts';
+import {
+  admin, call, countDocuments, createUser, dbFingerprint, documentRow, JWT_SECRET, progressRows, randomHash, startStorageStandIn, test,
+  testDeps, userToken,
+} from '../_test/helpers.ts';
+import { uploadHandler } from './handler.ts';
+
+const SECRET_KEY = 'sb_secret_late-hash-tests';
+const signer = startStorageStandIn();
+// Storage for these tests: signing goes to the stand-in, removals are recorded here.
+const removed: { path: string; apikey: string | null }[] = [];
+const storage = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: () => {} }, async (req) => {
+  const url = new URL(req.url);
+  if (req.method === 'DELETE' && url.pathname === '/storage/v1/object/documents') {
+    const { prefixes } = await req.json() as { prefixes: string[] };
+    for (const path of prefixes) removed.push({ path, apikey: req.headers.get('apikey') });
+    return Response.json(prefixes.map((name) => ({ name })));
+  }
+  return await fetch(new Request(signer.url + url.pathname + url.search, req));
+});
+const deps = testDeps({
+  supabaseUrl: `http://127.0.0.1:${storage.addr.port}`,
+  config: { auth: { jwtSecret: JWT_SECRET, secretKeys: [SECRET_KEY] } },
+});
+const handler = uploadHandler(() => deps);
+const webhook = processingWebhook(() => deps);
+const MiB = 1024 * 1024;
+
+const fp = () => `md5-ends-1m:${randomHash()}`;
+const post = async (token: string, body: unknown) => await call(handler, 'POST', { token, body });
+const start = (over: Record<string, unknown> = {}) => ({ filename: 'late.pdf', contentType: 'application/pdf', fileSize: 3 * MiB, fingerprint: fp(), ...over });
+/** Storage holds the object (as the storage.objects row Storage writes), then its event arrives. */
+const land = async (doc: { id: string; path: string; size: number }, etag = 'not-an-md5-1') => {
+  await admin`insert into storage.objects (bucket_id, name, metadata)
+              values ('documents', ${doc.path}, ${admin.json({ size: doc.size, eTag: `"${etag}"` })})`;
+  return await send(webhook, deps, { source: 'storage', documentId: doc.id, status: 'completed', size: doc.size });
+};
+
+async function lateDocument(user?: string) {
+  const owner = user ?? await createUser();
+  const token = await userToken(owner);
+  const body = start();
+  const res = await post(token, body);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return { owner, token, id: res.body.documentId as string, path: res.body.upload.path as string, size: body.fileSize, fingerprint: body.fingerprint, res };
+}
+
+test('fingerprint, no candidate: a document with its hash pending and the plan at once', async () => {
+  const { id, owner, fingerprint, res } = await lateDocument();
+  assert.equal(res.body.duplicate, false);
+  assert.equal(res.body.candidate, false);
+  assert.equal(res.body.hashPending, true);
+  assert.equal(res.body.upload.strategy, 'put');
+  assert.equal(res.body.upload.path, `${owner}/${id}/late.pdf`);
+  const row = await documentRow(id);
+  assert.equal(row.file_hash, null);
+  assert.equal(row.status, 'pending');
+  const [saved] = await admin`select fingerprint, user_id from public.document_fingerprints where document_id = ${id}`;
+  assert.deepEqual({ ...saved }, { fingerprint, user_id: owner });
+  const status = await call(handler, 'GET', { token: await userToken(owner), query: { documentId: id } });
+  assert.equal(status.body.document.fileHash, null);
+  assert.equal(status.body.document.hashPending, true);
+});
+
+test('fingerprint, candidate: the same size and fingerprint, or a same-size document without one, answer candidate and create nothing', async () => {
+  const { owner, token, fingerprint, size } = await lateDocument();
+  const again = await post(token, start({ filename: 'copy.pdf', fingerprint, fileSize: size }));
+  assert.equal(again.status, 200);
+  assert.deepEqual(Object.keys(again.body).sort(), ['candidate', 'duplicate', 'features']);
+  assert.equal(again.body.candidate, true);
+  assert.equal(await countDocuments(owner), 1);
+  // A document created with its full hash has no fingerprint: any file of its size could be it.
+  const classic = await post(token, { filename: 'c.pdf', contentType: 'application/pdf', fileSize: 777, fileHash: randomHash() });
+  assert.equal(classic.status, 201);
+  assert.equal((await post(token, start({ fileSize: 777 }))).body.candidate, true);
+  // Another size or another fingerprint: no candidate.
+  assert.equal((await post(token, start({ fileSize: size + 1, fingerprint }))).status, 201);
+  assert.equal((await post(token, start({ fileSize: size }))).status, 201);
+  // Another user's documents are never candidates.
+  assert.equal((await post(await userToken(await createUser()), start({ fingerprint, fileSize: size }))).status, 201);
+});
+
+test('fingerprint input: malformed is 422 fingerprint_invalid; with fileHash the classic start applies', async () => {
+  const token = await userToken(await createUser());
+  const before = await dbFingerprint();
+  for (const fingerprint of ['md5-ends-1m:xyz', randomHash(), `sha1:${randomHash()}`, '']) {
+    const res = await post(token, start({ fingerprint }));
+    assert.equal(res.status, 422, fingerprint);
+    assert.equal(res.body.error.code, 'fingerprint_invalid');
+  }
+  assert.equal((await post(token, start({ fingerprint: 5 }))).body.error.code, 'validation_failed');
+  assert.deepEqual(await dbFingerprint(), before, 'nothing was written');
+  const upper = await post(token, start({ fingerprint: `md5-ends-1m:${randomHash().toUpperCase()}` }));
+  assert.equal(upper.status, 201, 'hex digits are case-insensitive');
+  const hash = randomHash();
+  const both = await post(token, start({ fileHash: hash }));
+  assert.equal(both.status, 201);
+  assert.equal((await documentRow(both.body.documentId)).file_hash, hash, 'fileHash given: the classic start, hash known');
+});
+
+test('late hash, new content, after the object landed: the document waits uploaded, then processing runs to completed', async () => {
+  const doc = await lateDocument();
+  const landed = await land(doc);
+  assert.equal(landed.status, 200);
+  assert.equal(landed.body.outcome, 'applied');
+  assert.equal(landed.body.reason, 'awaiting_hash');
+  assert.equal((await documentRow(doc.id)).status, 'uploaded', 'uploaded, awaiting hash: no processing yet');
+  const hash = randomHash();
+  const res = await post(doc.token, { documentId: doc.id, fileHash: hash.toUpperCase() });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.deepEqual({ id: res.body.documentId, dup: res.body.duplicate, rec: res.body.hashRecorded, status: res.body.status },
+    { id: doc.id, dup: false, rec: true, status: 'completed' });
+  const row = await documentRow(doc.id);
+  assert.equal(row.file_hash, hash);
+  assert.equal(row.status, 'completed');
+  const moves = (await progressRows(doc.id)).filter((r) => r.payload.type === 'status_change').map((r) => String(r.payload.to));
+  assert.deepEqual(moves.sort(), ['completed', 'processing', 'uploaded'], 'one move each (rows of the frozen clock share a timestamp)');
+  // A repeat (the answer was lost) answers the same and changes nothing.
+  const before = await dbFingerprint();
+  const repeat = await post(doc.token, { documentId: doc.id, fileHash: hash });
+  assert.equal(repeat.status, 200);
+  assert.equal(repeat.body.duplicate, false);
+  assert.equal(repeat.body.status, 'completed');
+  assert.deepEqual(await dbFingerprint(), before);
+});
+
+test('late hash before the object lands: recorded; Storage\'s event then starts processing as usual', async () => {
+  const doc = await lateDocument();
+  const hash = randomHash();
+  const res = await post(doc.token, { documentId: doc.id, fileHash: hash });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.status, 'pending');
+  const landed = await land(doc);
+  assert.equal(landed.body.status, 'completed');
+  assert.equal((await documentRow(doc.id)).file_hash, hash);
+});
+
+test('late duplicate: the hash equals another live document: resolves to it, no second row, its object removed', async () => {
+  const doc = await lateDocument();
+  await land(doc);
+  // Meanwhile the same file was started with its full hash (another tab), so the fingerprint did not see it.
+  const hash = randomHash();
+  const first = await post(doc.token, { filename: 'same.pdf', contentType: 'application/pdf', fileSize: doc.size, fileHash: hash });
+  assert.equal(first.status, 201);
+  removed.length = 0;
+  const res = await post(doc.token, { documentId: doc.id, fileHash: hash });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.duplicate, true);
+  assert.equal(res.body.documentId, first.body.documentId);
+  assert.equal(res.body.resolvedFrom, doc.id);
+  assert.equal(res.body.document.id, first.body.documentId);
+  const rows = await admin`select id from public.documents where user_id = ${doc.owner} and file_hash = ${hash}`;
+  assert.deepEqual(rows.map((r) => r.id), [first.body.documentId], 'one row per hash');
+  assert.equal((await admin`select 1 from public.documents where id = ${doc.id}`).length, 0, 'the new row is gone');
+  assert.deepEqual(removed, [{ path: doc.path, apikey: SECRET_KEY }], 'its object was removed with the secret key');
+  // A repeat answers the same (from document_merges); nothing is removed twice.
+  removed.length = 0;
+  const repeat = await post(doc.token, { documentId: doc.id, fileHash: hash });
+  assert.equal(repeat.status, 200);
+  assert.deepEqual([repeat.body.duplicate, repeat.body.documentId, repeat.body.resolvedFrom], [true, first.body.documentId, doc.id]);
+  assert.deepEqual(removed, []);
+  const other = await post(doc.token, { documentId: doc.id, fileHash: randomHash() });
+  assert.equal(other.status, 409);
+  assert.equal(other.body.error.code, 'hash_conflict');
+});
+
+test('late hash input and state: odd hash 422 hash_invalid, a different MD5 than Storage recorded 422 hash_mismatch, a second different hash 409 hash_conflict', async () => {
+  const doc = await lateDocument();
+  const before = await dbFingerprint();
+  for (const fileHash of ['abc', 'z'.repeat(32), '']) {
+    const res = await post(doc.token, { documentId: doc.id, fileHash });
+    assert.equal(res.status, 422);
+    assert.equal(res.body.error.code, 'hash_invalid');
+  }
+  const bad = await post(doc.token, { documentId: 'not-a-uuid', fileHash: randomHash() });
+  assert.equal(bad.body.error.code, 'validation_failed');
+  assert.deepEqual(await dbFingerprint(), before);
+  // A single PUT: Storage's ETag is the object's MD5, so a wrong hash is caught.
+  const stored = randomHash();
+  await land(doc, stored);
+  const wrong = await post(doc.token, { documentId: doc.id, fileHash: randomHash() });
+  assert.equal(wrong.status, 422);
+  assert.equal(wrong.body.error.code, 'hash_mismatch');
+  assert.equal((await documentRow(doc.id)).file_hash, null, 'nothing recorded');
+  assert.equal((await post(doc.token, { documentId: doc.id, fileHash: stored })).body.status, 'completed');
+  const changed = await post(doc.token, { documentId: doc.id, fileHash: randomHash() });
+  assert.equal(changed.status, 409);
+  assert.equal(changed.body.error.code, 'hash_conflict');
+});
+
+test('late hash: another user\'s document is 404 and unchanged; closed documents are 409', async () => {
+  const doc = await lateDocument();
+  const stranger = await userToken(await createUser());
+  const res = await post(stranger, { documentId: doc.id, fileHash: randomHash() });
+  assert.equal(res.status, 404);
+  assert.equal(res.body.error.code, 'document_not_found');
+  assert.equal((await documentRow(doc.id)).file_hash, null);
+  await call(handler, 'DELETE', { token: doc.token, query: { documentId: doc.id } });
+  const cancelled = await post(doc.token, { documentId: doc.id, fileHash: randomHash() });
+  assert.equal(cancelled.status, 409);
+  assert.equal(cancelled.body.error.code, 'invalid_state');
+});
+
+test('a crash between transfer and hash: the sweep fails the document after an hour (hash_missing)', async () => {
+  const doc = await lateDocument();
+  await land(doc);
+  await admin`update public.documents set last_progress_at = now() - interval '61 minutes' where id = ${doc.id}`;
+  const [swept] = await admin<{ n: number }[]>`select public.sweep_abandoned_uploads() as n`;
+  assert.ok(swept!.n >= 1);
+  const row = await documentRow(doc.id);
+  assert.deepEqual([row.status, row.error_code], ['failed', 'hash_missing']);
+  const late = await post(doc.token, { documentId: doc.id, fileHash: randomHash() });
+  assert.equal(late.status, 409, 'a hash after the sweep is too late');
+});
