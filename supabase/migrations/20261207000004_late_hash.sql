@@ -11,12 +11,17 @@
 -- Rules kept by the database:
 --   * documents_user_hash_live_key still means "one live row per (user, hash)"; rows whose hash
 --     is not known yet are not in it (NULLs are distinct) and join it when the hash is recorded.
---   * A document without a hash has a fingerprint (document_fingerprints), checked at commit.
+--   * A document without a hash has a fingerprint (private.document_fingerprints), checked at commit.
 --   * The hash is set once: NULL → an MD5, never changed or taken away afterwards.
 --   * Nothing past "uploaded" without a hash: processing starts only when the hash is known
 --     (an object that lands first leaves the document `uploaded`, "awaiting hash").
 --   * A hash that never arrives: sweep_hash_pending() fails such documents an hour after their
 --     bytes landed (error_code hash_missing), so nothing stays pending for ever.
+
+-- The late-hash bookkeeping is internal: it lives in schema `private`, which the Data API does
+-- not expose (not in PostgREST's db_schemas) and the API roles cannot use; the functions reach it
+-- as the service, and users only through create_document_late_hash().
+create schema if not exists private;
 
 alter table public.documents alter column file_hash drop not null;
 
@@ -31,7 +36,7 @@ language sql immutable parallel safe
 set search_path = ''
 as $$ select p_fingerprint ~ '^md5-ends-1m:[0-9a-f]{32}$' $$;
 
-create table public.document_fingerprints (
+create table private.document_fingerprints (
   document_id uuid primary key references public.documents (id) on delete cascade,
   user_id uuid not null references auth.users (id) on delete cascade,
   fingerprint text not null,
@@ -39,27 +44,21 @@ create table public.document_fingerprints (
   constraint document_fingerprints_format check (public.fingerprint_is_valid(fingerprint))
 );
 
-comment on table public.document_fingerprints is
+comment on table private.document_fingerprints is
   'Cheap fingerprints of documents created before their full MD5 was known (issue 19, late hash).';
 
 -- Candidates by (user, fingerprint); the size is compared on the joined document.
-create index document_fingerprints_user_fingerprint_idx on public.document_fingerprints (user_id, fingerprint);
+create index document_fingerprints_user_fingerprint_idx on private.document_fingerprints (user_id, fingerprint);
 -- Candidates without a fingerprint (documents created with the full hash): by (user, size).
 create index documents_user_size_idx on public.documents (user_id, file_size)
   where status not in ('failed', 'cancelled');
 
-alter table public.document_fingerprints enable row level security;
-create policy "users read their own fingerprints"
-  on public.document_fingerprints for select to authenticated
-  using (user_id = (select auth.uid()));
-create policy "users fingerprint their own documents"
-  on public.document_fingerprints for insert to authenticated
-  with check (user_id = (select auth.uid())
-              and exists (select 1 from public.documents d where d.id = document_id and d.user_id = (select auth.uid())));
+-- No API role reads or writes it directly (grants: late_hash_grants); RLS on, no policies.
+alter table private.document_fingerprints enable row level security;
 
 -- A document resolved to an earlier one with the same content: its row is gone, this remembers
 -- where it went, so the client's repeated PATCH (a lost answer) gets the same answer.
-create table public.document_merges (
+create table private.document_merges (
   document_id uuid primary key,
   user_id uuid not null references auth.users (id) on delete cascade,
   merged_into uuid not null references public.documents (id) on delete cascade,
@@ -69,15 +68,12 @@ create table public.document_merges (
   constraint document_merges_not_self check (document_id <> merged_into)
 );
 
-comment on table public.document_merges is
+comment on table private.document_merges is
   'Documents deleted because their late hash equalled an earlier document of the same user (issue 19).';
 
-create index document_merges_merged_into_idx on public.document_merges (merged_into);
+create index document_merges_merged_into_idx on private.document_merges (merged_into);
 
-alter table public.document_merges enable row level security;
-create policy "users read their own merges"
-  on public.document_merges for select to authenticated
-  using (user_id = (select auth.uid()));
+alter table private.document_merges enable row level security;
 
 -- The hash is written once: NULL → MD5. (documents_before_write compares with <>, which lets a
 -- NULL through either way; this closes the other direction.)
@@ -108,7 +104,7 @@ as $$
 begin
   if exists (select 1 from public.documents d
               where d.id = new.id and d.file_hash is null
-                and not exists (select 1 from public.document_fingerprints f where f.document_id = d.id)) then
+                and not exists (select 1 from private.document_fingerprints f where f.document_id = d.id)) then
     raise exception 'document % has neither a content hash nor a fingerprint', new.id
       using errcode = 'check_violation', hint = 'send fileHash, or fingerprint (late hash)';
   end if;
@@ -123,8 +119,10 @@ create constraint trigger documents_hash_or_fingerprint
   execute function public.documents_hash_or_fingerprint();
 
 -- Create a document before its full hash is known, or say that one of the user's live documents
--- could be the same file (candidate = same size and, if it has a fingerprint, the same one). Runs
--- as the caller (security invoker: RLS applies). Concurrent calls for the same user and
+-- could be the same file (candidate = same size and, if it has a fingerprint, the same one).
+-- Security definer, because the fingerprints are not the API roles' to read: everything it reads
+-- and writes is scoped to auth.uid() (the same rows RLS would allow), the document is inserted as
+-- `pending` under the caller's folder, exactly as the insert policy demands. Concurrent calls for the same user and
 -- fingerprint are serialised (an advisory lock for the transaction), so a second tab sees the
 -- first tab's document as a candidate instead of creating a second one.
 -- Returns (document_id, false) for a new document, (NULL, true) for "candidate: send the hash".
@@ -136,7 +134,7 @@ create or replace function public.create_document_late_hash(
   p_chunks_total integer default null
 ) returns table (document_id uuid, candidate boolean)
 language plpgsql
-security invoker
+security definer
 set search_path = ''
 as $$
 declare
@@ -155,7 +153,7 @@ begin
   if exists (
     select 1
       from public.documents d
-      left join public.document_fingerprints f on f.document_id = d.id
+      left join private.document_fingerprints f on f.document_id = d.id
      where d.user_id = uid and d.file_size = p_file_size
        and d.status not in ('failed', 'cancelled')
        and (f.fingerprint = p_fingerprint or f.document_id is null)
@@ -172,7 +170,7 @@ begin
   exception when foreign_key_violation then
     raise exception 'the signed-in user no longer exists' using errcode = 'invalid_authorization_specification';
   end;
-  insert into public.document_fingerprints (document_id, user_id, fingerprint) values (new_id, uid, p_fingerprint);
+  insert into private.document_fingerprints (document_id, user_id, fingerprint) values (new_id, uid, p_fingerprint);
   return query select new_id, false;
 end
 $$;

@@ -2,22 +2,20 @@
 -- take everything away first (whatever the project's default privileges granted), then grant
 -- exactly what the backend uses. supabase/tests/database/012_late_hash.test.sql asserts the result.
 --
---   authenticated  upload-handler POST with a fingerprint runs create_document_late_hash as the
---                  user (it inserts the document and its fingerprint under RLS); users may read
---                  their own fingerprints and merges. The late hash itself is written by
+--   authenticated  upload-handler POST with a fingerprint calls create_document_late_hash (security
+--                  definer, scoped to auth.uid()); nothing in schema private. The late hash is written by
 --                  upload-handler PATCH as the service, after checking the caller owns the
 --                  document (users have no UPDATE on file_hash).
 --   service_role   upload-handler PATCH (records the hash, resolves duplicates), the sweep.
 --   anon           nothing.
 
-revoke all on table public.document_fingerprints, public.document_merges
-  from anon, authenticated, service_role;
+revoke all on schema private from public, anon, authenticated, service_role;
+grant usage on schema private to service_role;
 
-grant select, insert on public.document_fingerprints to authenticated;
-grant select, insert, delete on public.document_fingerprints to service_role;
-
-grant select on public.document_merges to authenticated;
-grant select, insert on public.document_merges to service_role;
+revoke all on table private.document_fingerprints, private.document_merges
+  from public, anon, authenticated, service_role;
+grant select, insert, delete on private.document_fingerprints to service_role;
+grant select, insert on private.document_merges to service_role;
 
 revoke execute on function
   public.fingerprint_is_valid(text), public.documents_hash_set_once(), public.documents_hash_or_fingerprint(),

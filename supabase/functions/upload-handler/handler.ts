@@ -209,7 +209,7 @@ async function deliverHash(ctx: RequestContext, caller: User, body: z.infer<type
       select * from public.documents where id = ${body.documentId} and user_id = ${caller.userId} for update`;
     if (!doc) {
       const [merge] = await tx<{ merged_into: string; file_hash: string }[]>`
-        select merged_into, file_hash from public.document_merges where document_id = ${body.documentId} and user_id = ${caller.userId}`;
+        select merged_into, file_hash from private.document_merges where document_id = ${body.documentId} and user_id = ${caller.userId}`;
       if (!merge) throw notFound();
       if (merge.file_hash !== fileHash) throw conflict(body.documentId);
       const into = await findDocument(tx, merge.merged_into);
@@ -230,7 +230,7 @@ async function deliverHash(ctx: RequestContext, caller: User, body: z.infer<type
       throw new HttpError(422, 'hash_mismatch', 'This MD5 is not the MD5 of the file Storage holds for the document: hash the file that was uploaded, or upload it again.');
     }
     const resolve = async (into: DocumentRow): Promise<HashOutcome> => {
-      await tx`insert into public.document_merges (document_id, user_id, merged_into, file_hash)
+      await tx`insert into private.document_merges (document_id, user_id, merged_into, file_hash)
                values (${doc.id}, ${doc.user_id}, ${into.id}, ${fileHash})`;
       await tx`delete from public.documents where id = ${doc.id}`;
       return { duplicate: true, into, from: doc.id, object: { bucket: doc.storage_bucket, path: doc.storage_path } };

@@ -60,7 +60,7 @@ test('fingerprint, no candidate: a document with its hash pending and the plan a
   const row = await documentRow(id);
   assert.equal(row.file_hash, null);
   assert.equal(row.status, 'pending');
-  const [saved] = await admin`select fingerprint, user_id from public.document_fingerprints where document_id = ${id}`;
+  const [saved] = await admin`select fingerprint, user_id from private.document_fingerprints where document_id = ${id}`;
   assert.deepEqual({ ...saved }, { fingerprint, user_id: owner });
   const status = await call(handler, 'GET', { token: await userToken(owner), query: { documentId: id } });
   assert.equal(status.body.document.fileHash, null);

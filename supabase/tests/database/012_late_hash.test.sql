@@ -3,16 +3,16 @@
 -- a hash, the hash-pending sweep, and the API roles' privileges on all of it.
 begin;
 \ir ../helpers.psql
-select plan(47);
+select plan(48);
 
 select tests.create_supabase_user('late') as late_id \gset
 select tests.create_supabase_user('other') as other_id \gset
 
 -- Schema ------------------------------------------------------------------------------------
-select has_table('public', 'document_fingerprints', 'document_fingerprints exists');
-select has_table('public', 'document_merges', 'document_merges exists');
+select has_table('private', 'document_fingerprints', 'private.document_fingerprints exists (not exposed by the Data API)');
+select has_table('private', 'document_merges', 'private.document_merges exists');
 select col_is_null('public', 'documents', 'file_hash', 'file_hash may be NULL (content hash not known yet)');
-select has_index('public', 'document_fingerprints', 'document_fingerprints_user_fingerprint_idx', 'candidates by (user, fingerprint)');
+select has_index('private', 'document_fingerprints', 'document_fingerprints_user_fingerprint_idx', 'candidates by (user, fingerprint)');
 select has_index('public', 'documents', 'documents_user_size_idx', 'candidates by (user, size)');
 select tests.rls_enabled('public');
 
@@ -29,8 +29,10 @@ select document_id as fp_doc, candidate as fp_cand
 select is(:'fp_cand'::boolean, false, 'no candidate: a new document');
 select results_eq(format($$select file_hash, status::text from public.documents where id = %L$$, :'fp_doc'),
   $$values (null::text, 'pending')$$, 'it is pending with its hash not known yet');
-select is((select fingerprint from public.document_fingerprints where document_id = :'fp_doc'),
+reset role;
+select is((select fingerprint from private.document_fingerprints where document_id = :'fp_doc'),
   'md5-ends-1m:' || md5('fp1'), 'its fingerprint is recorded');
+select tests.authenticate_as('late');
 select results_eq($$select document_id, candidate from public.create_document_late_hash('again.pdf', 'application/pdf', 5000, 'md5-ends-1m:' || md5('fp1'))$$,
   $$values (null::uuid, true)$$, 'the same size and fingerprint again: candidate, nothing created');
 select is((select count(*)::integer from public.documents), 1, 'still one document');
@@ -50,7 +52,7 @@ select throws_ok(format($$update public.documents set file_hash = md5('mine') wh
   '42501', null, 'a user cannot set the late hash directly (upload-handler PATCH does)');
 select tests.clear_authentication();
 select tests.authenticate_as('other');
-select is((select count(*)::integer from public.document_fingerprints), 0, 'another user sees no fingerprints');
+select throws_ok($$select count(*) from private.document_fingerprints$$, '42501', null, 'users cannot read fingerprints at all');
 select is((select candidate from public.create_document_late_hash('o.pdf', 'application/pdf', 5000, 'md5-ends-1m:' || md5('fp1'))),
   false, 'another user''s documents are never candidates');
 select tests.clear_authentication();
@@ -104,12 +106,14 @@ select ok(exists (select 1 from cron.job where jobname = 'sweep-abandoned-upload
   'the scheduled abandoned-upload sweep also runs the hash-pending sweep');
 
 -- Privileges --------------------------------------------------------------------------------
-select table_privs_are('public', 'document_fingerprints', 'anon', array[]::text[], 'anon: nothing on fingerprints');
-select table_privs_are('public', 'document_fingerprints', 'authenticated', array['SELECT', 'INSERT'], 'authenticated: reads and adds own fingerprints');
-select table_privs_are('public', 'document_fingerprints', 'service_role', array['SELECT', 'INSERT', 'DELETE'], 'service_role: fingerprints');
-select table_privs_are('public', 'document_merges', 'anon', array[]::text[], 'anon: nothing on merges');
-select table_privs_are('public', 'document_merges', 'authenticated', array['SELECT'], 'authenticated: reads own merges');
-select table_privs_are('public', 'document_merges', 'service_role', array['SELECT', 'INSERT'], 'service_role: records merges');
+select table_privs_are('private', 'document_fingerprints', 'anon', array[]::text[], 'anon: nothing on fingerprints');
+select table_privs_are('private', 'document_fingerprints', 'authenticated', array[]::text[], 'authenticated: nothing on fingerprints (only through create_document_late_hash)');
+select table_privs_are('private', 'document_fingerprints', 'service_role', array['SELECT', 'INSERT', 'DELETE'], 'service_role: fingerprints');
+select table_privs_are('private', 'document_merges', 'anon', array[]::text[], 'anon: nothing on merges');
+select table_privs_are('private', 'document_merges', 'authenticated', array[]::text[], 'authenticated: nothing on merges');
+select table_privs_are('private', 'document_merges', 'service_role', array['SELECT', 'INSERT'], 'service_role: records merges');
+select ok(not has_schema_privilege('anon', 'private', 'USAGE') and not has_schema_privilege('authenticated', 'private', 'USAGE'),
+  'the API roles cannot use schema private');
 
 select function_privs_are('public', 'create_document_late_hash', array['text', 'text', 'bigint', 'text', 'integer'], r,
   case when r = 'authenticated' then array['EXECUTE'] else array[]::text[] end, format('create_document_late_hash: %s', r))
