@@ -9,6 +9,12 @@ export interface UploaderOptions extends Partial<ValidationOptions> {
   supabaseUrl?: string;
   /** The anon (publishable) key. */
   supabaseKey?: string;
+  /**
+   * When the client has no session, sign in anonymously (`auth.signInAnonymously()`) once, before
+   * the first request, instead of failing with `auth-required` (default false). For projects that
+   * allow anonymous sign-ins.
+   */
+  anonymousSignIn?: boolean;
   /** Start uploading as soon as files are added (default true). */
   autoUpload?: boolean;
   /** Files transferring at the same time (default 3). */

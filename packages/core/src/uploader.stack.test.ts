@@ -54,6 +54,29 @@ after(async () => {
 describe('Uploader on the local stack', function () {
   this.timeout(60_000);
 
+  it('without anonymousSignIn, the same set-up fails each file with auth-required', async () => {
+    const { url, anonKey } = await stackInfo();
+    localStorage.clear();
+    const uploader = new Uploader({ supabaseUrl: url, supabaseKey: anonKey, notify: 'sync', realtime: false });
+    uploaders.push(uploader);
+    await uploader.addFiles(pdfBlob(64 * 1024, 23, 'anon-c.pdf'));
+    const [file] = await settled(uploader);
+    expect([file!.status, file!.error?.code]).to.deep.equal(['failed', 'auth-required']);
+  });
+
+  it('anonymousSignIn: from URL and key, with nobody signed in, signs in anonymously once and uploads', async () => {
+    const { url, anonKey } = await stackInfo();
+    // A client made from URL and key keeps its session in localStorage: start and end with none.
+    localStorage.clear();
+    const uploader = new Uploader({ supabaseUrl: url, supabaseKey: anonKey, anonymousSignIn: true, notify: 'sync', realtime: false });
+    uploaders.push(uploader);
+    await uploader.addFiles([pdfBlob(64 * 1024, 21, 'anon-a.pdf'), pdfBlob(64 * 1024, 22, 'anon-b.pdf')]);
+    const files = await settled(uploader);
+    expect(files.map((f) => f.status)).to.deep.equal(['completed', 'completed']);
+    expect(files[0]!.documentId).to.not.equal(files[1]!.documentId);
+    localStorage.clear();
+  });
+
   it('uploads a small PDF with one PUT and follows it to completed', async () => {
     const { supabase, userId } = await user();
     const uploader = make(supabase);

@@ -1,6 +1,7 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type { TaskContext } from './file-task.js';
 import type { BackendApi, Features, Hasher, ProgressFeed, ResumeStore, Transport } from './interfaces.js';
+import { withAnonymousSignIn } from './transport/anonymous-sign-in.js';
 import { lazyBackendApi, lazyHasher, lazyResumeStore, lazyTransport, loadDefaultIo } from './lazy-io.js';
 import { type Action, emptySnapshot, newFileState, reduce } from './reducer.js';
 import { Subscribable } from './subscribable.js';
@@ -26,7 +27,7 @@ export interface UploaderDependencies {
 }
 
 /** The options naming the Uploader's I/O: a new value is used from the next file on. */
-const IO_OPTIONS = ['supabase', 'supabaseUrl', 'supabaseKey', 'api', 'transport', 'hasher', 'resumeStore', 'progressFeed'] as const;
+const IO_OPTIONS = ['supabase', 'supabaseUrl', 'supabaseKey', 'anonymousSignIn', 'api', 'transport', 'hasher', 'resumeStore', 'progressFeed'] as const;
 
 /**
  * The upload store shared by the element and the React bindings. `getSnapshot()` is immutable
@@ -321,7 +322,7 @@ export class Uploader extends Subscribable<() => void> {
    */
   #replaceIo(options: UploaderOptions, resolved: ResolvedOptions): void {
     const changed = new Set(IO_OPTIONS.filter((key) => key in options && options[key] !== this.#raw[key]));
-    const client = changed.has('supabase') || changed.has('supabaseUrl') || changed.has('supabaseKey');
+    const client = changed.has('supabase') || changed.has('supabaseUrl') || changed.has('supabaseKey') || changed.has('anonymousSignIn');
     if (client) this.#supabase = undefined;
     if (client || changed.has('api')) this.#api = undefined;
     if (changed.has('transport')) this.#transport = undefined;
@@ -356,11 +357,14 @@ export class Uploader extends Subscribable<() => void> {
 
   #ensureSupabase(): SupabaseClient {
     if (this.#supabase) return this.#supabase;
-    if (this.#raw.supabase) return (this.#supabase = this.#raw.supabase);
-    if (!this.#raw.supabaseUrl || !this.#raw.supabaseKey) {
-      throw new UploadError('Give the uploader a Supabase client (supabase) or supabaseUrl and supabaseKey.', { code: 'network', retryable: false });
+    let client = this.#raw.supabase;
+    if (!client) {
+      if (!this.#raw.supabaseUrl || !this.#raw.supabaseKey) {
+        throw new UploadError('Give the uploader a Supabase client (supabase) or supabaseUrl and supabaseKey.', { code: 'network', retryable: false });
+      }
+      client = createClient(this.#raw.supabaseUrl, this.#raw.supabaseKey);
     }
-    return (this.#supabase = createClient(this.#raw.supabaseUrl, this.#raw.supabaseKey));
+    return (this.#supabase = this.#raw.anonymousSignIn ? withAnonymousSignIn(client) : client);
   }
 
   #ensureApi(): BackendApi {

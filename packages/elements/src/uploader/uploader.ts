@@ -1,4 +1,4 @@
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import { DEFAULT_OPTIONS, DEFAULT_VALIDATION_OPTIONS, judgeDrag, Uploader, type UploaderEventMap, type UploaderOptions } from '@v2-uploader/core/store';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
@@ -12,7 +12,6 @@ import '../progress-bar/define.js';
 import '../upload-item/define.js';
 import type { V2ItemActionEvent } from '../upload-item/item-action-event.js';
 import { UploaderController } from '../uploader-controller.js';
-import { withAnonymousSignIn } from './anonymous-sign-in.js';
 import { Announcements } from './announcements.js';
 import { documentIds, FormController } from './form-controller.js';
 import { uploaderStyles } from './uploader.styles.js';
@@ -260,6 +259,8 @@ export class V2UploaderElement extends LitElement {
       realtime: this.realtime,
     };
     if (this.chunkSize !== undefined) options.chunkSize = this.chunkSize;
+    // Only when on: a store shared with the app keeps the app's choice otherwise.
+    if (this.anonymousSignIn) options.anonymousSignIn = true;
     return options;
   }
 
@@ -267,10 +268,7 @@ export class V2UploaderElement extends LitElement {
     if (this.uploader) return this.uploader;
     const base = this.#options();
     let uploader: Uploader;
-    let client = this.supabase;
-    // Signing in needs the client in hand; the store would make its own from URL and key.
-    if (!client && this.anonymousSignIn && this.supabaseUrl && this.anonKey) client = createClient(this.supabaseUrl, this.anonKey);
-    if (client) uploader = new Uploader({ ...base, supabase: this.anonymousSignIn ? withAnonymousSignIn(client) : client });
+    if (this.supabase) uploader = new Uploader({ ...base, supabase: this.supabase });
     else if (this.supabaseUrl && this.anonKey) uploader = new Uploader({ ...base, supabaseUrl: this.supabaseUrl, supabaseKey: this.anonKey });
     else {
       this.#announce.shout('Set supabase-url and anon-key, or the supabase property.');

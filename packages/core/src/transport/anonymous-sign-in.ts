@@ -1,9 +1,9 @@
-// `anonymous-sign-in`: the element's client signs in anonymously, once, when the first request
-// finds no session. The core reads the session afresh for every request (auth.getSession), so
-// the client it is given answers that call by signing in first; everything else is the app's
-// client untouched.
+// `anonymousSignIn` (the element's `anonymous-sign-in`): the Uploader's client signs in
+// anonymously, once, when the first request finds no session. The core reads the session afresh
+// for every request (auth.getSession), so the client it is given answers that call by signing in
+// first; everything else is the app's client untouched.
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { UploadError } from '@v2-uploader/core/store';
+import { UploadError } from '../upload-error.js';
 
 type Auth = SupabaseClient['auth'];
 

@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { UploadError } from '@v2-uploader/core/store';
+import { UploadError } from '../upload-error.js';
 import { withAnonymousSignIn } from './anonymous-sign-in.js';
 
 /** Just the auth calls the wrapper makes, plus one other member to show it is passed through. */
