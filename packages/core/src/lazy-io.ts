@@ -70,7 +70,7 @@ export function lazyResumeStore(): ResumeStore {
  * `createBackendApi(supabase, options)`, loaded on the first request. The client's URL and key
  * are read now, so a client without them is refused here, as `createBackendApi` would.
  */
-export function lazyBackendApi(supabase: AnySupabaseClient, options: Pick<BackendApiOptions, 'supabaseUrl' | 'supabaseKey'>): BackendApi {
+export function lazyBackendApi(supabase: AnySupabaseClient, options: Pick<BackendApiOptions, 'supabaseUrl' | 'supabaseKey' | 'anonymousSignIn'>): BackendApi {
   const { functionsUrl, anonKey } = clientConfig(supabase, options);
   const real = lazily((io) => io.createBackendApi(supabase, { ...options, functionsUrl, supabaseKey: anonKey }));
   return {

@@ -1,7 +1,6 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type { TaskContext } from './file-task.js';
 import type { BackendApi, Features, Hasher, ProgressFeed, ResumeStore, Transport } from './interfaces.js';
-import { withAnonymousSignIn } from './transport/anonymous-sign-in.js';
 import { lazyBackendApi, lazyHasher, lazyResumeStore, lazyTransport, loadDefaultIo } from './lazy-io.js';
 import { type Action, emptySnapshot, newFileState, reduce } from './reducer.js';
 import { Subscribable } from './subscribable.js';
@@ -364,7 +363,7 @@ export class Uploader extends Subscribable<() => void> {
       }
       client = createClient(this.#raw.supabaseUrl, this.#raw.supabaseKey);
     }
-    return (this.#supabase = this.#raw.anonymousSignIn ? withAnonymousSignIn(client) : client);
+    return (this.#supabase = client);
   }
 
   #ensureApi(): BackendApi {
@@ -374,6 +373,7 @@ export class Uploader extends Subscribable<() => void> {
     return (this.#api = lazyBackendApi(supabase, {
       ...(this.#raw.supabaseUrl ? { supabaseUrl: this.#raw.supabaseUrl } : {}),
       ...(this.#raw.supabaseKey ? { supabaseKey: this.#raw.supabaseKey } : {}),
+      ...(this.#raw.anonymousSignIn ? { anonymousSignIn: true } : {}),
     }));
   }
 

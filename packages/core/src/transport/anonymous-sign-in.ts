@@ -2,10 +2,10 @@
 // anonymously, once, when the first request finds no session. The core reads the session afresh
 // for every request (auth.getSession), so the client it is given answers that call by signing in
 // first; everything else is the app's client untouched.
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { AnySupabaseClient } from './client-config.js';
 import { UploadError } from '../upload-error.js';
 
-type Auth = SupabaseClient['auth'];
+type Auth = AnySupabaseClient['auth'];
 
 /** Reads a property of the real object, its methods bound to it (supabase-js uses #private fields). */
 function forward<T extends object>(target: T, key: string | symbol): unknown {
@@ -14,7 +14,7 @@ function forward<T extends object>(target: T, key: string | symbol): unknown {
 }
 
 /** `client`, whose `auth.getSession()` signs in anonymously when there is no session. */
-export function withAnonymousSignIn(client: SupabaseClient): SupabaseClient {
+export function withAnonymousSignIn<C extends AnySupabaseClient>(client: C): C {
   const auth = client.auth;
   let signingIn: Promise<void> | undefined;
   const signIn = async (): Promise<void> => {

@@ -3,6 +3,7 @@
 // every request, so a token refreshed mid-upload is used by the very next call.
 import type { BackendApi, InitResult, ServerProgress } from '../interfaces.js';
 import { UploadError, type UploadErrorRequest } from '../upload-error.js';
+import { withAnonymousSignIn } from './anonymous-sign-in.js';
 import { type AnySupabaseClient, clientConfig, type ClientConfigOptions } from './client-config.js';
 import { parseRetryAfter } from './retry.js';
 import { abortedError, networkError, TransportError } from './transport-error.js';
@@ -10,13 +11,17 @@ import { abortedError, networkError, TransportError } from './transport-error.js
 export type { AnySupabaseClient } from './client-config.js';
 
 export interface BackendApiOptions extends ClientConfigOptions {
+  /** With no session, sign in anonymously once before the first request (the Uploader's option). */
+  anonymousSignIn?: boolean;
   fetch?: typeof fetch;
   /** The clock for `Retry-After` dates; `Date.now` by default. */
   now?: () => number;
 }
 
 /** A BackendApi over `supabase`'s session, calling upload-handler and progress-tracker. */
-export function createBackendApi(supabase: AnySupabaseClient, options: BackendApiOptions = {}): BackendApi {
+export function createBackendApi(client: AnySupabaseClient, options: BackendApiOptions = {}): BackendApi {
+  // The session is read through this client only: wrapped, its first read signs in when needed.
+  const supabase = options.anonymousSignIn ? withAnonymousSignIn(client) : client;
   const { functionsUrl, anonKey } = clientConfig(supabase, options);
   const fetchImpl = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
   const now = options.now ?? Date.now;
