@@ -95,7 +95,11 @@ window.rel = {
 
   /** One upload that Node may interrupt (crash tests): state in window.relState. */
   start(spec) {
+    // The previous start's store (the file before this one, still followed through processing)
+    // must not write into the new relState: one upload per start.
+    window.relUploader?.destroy();
     const uploader = new Uploader({ supabase });
+    window.relUploader = uploader;
     window.relState = { bytesSent: 0, status: 'queued', result: null };
     uploader.subscribe(() => {
       const f = uploader.getSnapshot().files[0];
