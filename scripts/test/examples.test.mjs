@@ -30,14 +30,15 @@ const puppeteer = (await import(createRequire(path.join(root, 'playground/packag
  * `serve: 'static'` serves `out` with a tiny file server; `serve: 'next'` runs `next start`.
  * `uploads`: `element` drops a PDF on <v2-uploader>; `input` picks one with `#hooks-input`.
  * Every app lists its files as `#… li[data-file][data-status]`.
- * @type {{ name: string, out?: string, serve: 'static' | 'next', uploads: { how: 'element' | 'input', list: string }[] }[]}
+ * @type {{ name: string, out?: string, serve: 'static' | 'next', uploads: { how: 'element' | 'input', list: string, store?: boolean }[] }[]}
  */
 const EXAMPLES = [
   { name: 'vite-vanilla', out: 'dist', serve: 'static', uploads: [{ how: 'element', list: '#files' }] },
   { name: 'vite-react', out: 'dist', serve: 'static', uploads: [{ how: 'input', list: '#hooks-files' }, { how: 'element', list: '#files' }] },
-  { name: 'nextjs', serve: 'next', uploads: [{ how: 'element', list: '#files' }] },
+  // store: the app gives the element its store (the provider's, or an Uploader): wait for it.
+  { name: 'nextjs', serve: 'next', uploads: [{ how: 'element', list: '#files', store: true }] },
   { name: 'webpack', out: 'dist', serve: 'static', uploads: [{ how: 'element', list: '#files' }] },
-  { name: 'esbuild', out: 'dist', serve: 'static', uploads: [{ how: 'element', list: '#files' }] },
+  { name: 'esbuild', out: 'dist', serve: 'static', uploads: [{ how: 'element', list: '#files', store: true }] },
 ];
 const only = process.env.V2_EXAMPLES?.split(',').filter(Boolean);
 const selected = only ? EXAMPLES.filter((e) => only.includes(e.name)) : EXAMPLES;
@@ -196,7 +197,7 @@ function pdfBytes(name) {
  * reach `completed`; fails on the first page error, console error, failed request or failed row.
  * @param {string} url
  * @param {string} name
- * @param {{ how: 'element' | 'input', list: string }[]} uploads
+ * @param {{ how: 'element' | 'input', list: string, store?: boolean }[]} uploads
  */
 async function driveApp(url, name, uploads) {
   const page = await browser.newPage();
@@ -238,11 +239,15 @@ async function driveApp(url, name, uploads) {
         const input = /** @type {import('puppeteer-core').ElementHandle<HTMLInputElement>} */ (await page.waitForSelector('#hooks-input', { timeout: 20_000 }));
         await input.uploadFile(local);
       } else {
-        // The element is defined (React and Next define it in an effect) and enabled (signed in).
-        await page.waitForFunction(() => {
+        // The element is defined (React and Next define it in an effect), enabled (signed in) and
+        // has its client, or the app's store where the app gives one (React sets those properties
+        // in effects too, the provider's store once it exists: a drop before that goes to a store
+        // of the element's own, which the app's list does not show).
+        await page.waitForFunction((store) => {
           const el = /** @type {any} */ (document.querySelector('v2-uploader'));
-          return customElements.get('v2-uploader') && el && !el.disabled && el.shadowRoot?.querySelector('[part~=dropzone]');
-        }, { timeout: 20_000 });
+          return customElements.get('v2-uploader') && el && !el.disabled && (store ? el.uploader : el.uploader || el.supabase)
+            && el.shadowRoot?.querySelector('[part~=dropzone]');
+        }, { timeout: 20_000 }, upload.store === true);
         const bytes = pdfBytes(file).toString('base64');
         await page.evaluate((file, bytes) => {
           const zone = document.querySelector('v2-uploader')?.shadowRoot?.querySelector('[part~=dropzone]');
