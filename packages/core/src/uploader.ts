@@ -321,13 +321,16 @@ export class Uploader extends Subscribable<() => void> {
    */
   #replaceIo(options: UploaderOptions, resolved: ResolvedOptions): void {
     const changed = new Set(IO_OPTIONS.filter((key) => key in options && options[key] !== this.#raw[key]));
-    const client = changed.has('supabase') || changed.has('supabaseUrl') || changed.has('supabaseKey') || changed.has('anonymousSignIn');
+    const client = changed.has('supabase') || changed.has('supabaseUrl') || changed.has('supabaseKey');
+    // anonymousSignIn is the backend client's option (it wraps only its session reads): a new
+    // api, not a new Supabase client (a second one from URL and key would be a second GoTrue).
+    const api = client || changed.has('api') || changed.has('anonymousSignIn');
     if (client) this.#supabase = undefined;
-    if (client || changed.has('api')) this.#api = undefined;
+    if (api) this.#api = undefined;
     if (changed.has('transport')) this.#transport = undefined;
     if (changed.has('resumeStore')) this.#store = undefined;
     if (changed.has('hasher')) this.#retired.push(this.#retireHasher());
-    if (client || changed.has('api') || changed.has('progressFeed') || resolved.realtime !== this.#options.realtime) {
+    if (api || changed.has('progressFeed') || resolved.realtime !== this.#options.realtime) {
       this.#retired.push(this.#retireFeed());
     }
   }
