@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/lib/chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, requestFault } from '../../scripts/lib/chromium.mjs';
 import { startPlayground } from '../server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -69,7 +69,10 @@ test('sign in, drop a PDF on the element and on the hooks-only React UI, see bot
   page.on('response', (response) => {
     if (response.status() >= 400) errors.push(`HTTP ${response.status()}: ${response.url()}`);
   });
-  page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on('requestfailed', (request) => {
+    const fault = requestFault(request);
+    if (fault) errors.push(fault);
+  });
   await page.goto(playground.url, { waitUntil: 'load' });
   try {
     await page.locator('#sign-in-bob').click();

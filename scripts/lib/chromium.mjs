@@ -15,3 +15,16 @@ export const CHROMIUM_ARGS = Object.freeze([
   '--no-first-run',
   '--disable-sync',
 ]);
+
+/**
+ * A page's failed request as a fault, or null when it is a cancel the uploader means: the
+ * polling feed aborts its poll in flight when it stops following a document (the realtime
+ * half saw it finish first). Browser tests that count failed requests as errors use this.
+ * @param {import('puppeteer-core').HTTPRequest} request
+ * @returns {string | null}
+ */
+export function requestFault(request) {
+  const failure = request.failure()?.errorText;
+  if (failure === 'net::ERR_ABORTED' && /\/functions\/v1\/progress-tracker\?/.test(request.url())) return null;
+  return `request failed: ${request.url()} (${failure})`;
+}

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startStack } from '../../stack/src/stack.mjs';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../lib/chromium.mjs';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, requestFault } from '../lib/chromium.mjs';
 import { root } from '../lib/migrate.mjs';
 import { packPackages } from '../lib/pack.mjs';
 
@@ -217,7 +217,11 @@ async function driveApp(url, name, uploads) {
   page.on('response', (response) => {
     if (response.status() >= 400) errors.push(`HTTP ${response.status()}: ${response.url()}`);
   });
-  page.on('requestfailed', (request) => errors.push(`request failed: ${request.url()} (${request.failure()?.errorText})`));
+  page.on('requestfailed', (request) => {
+    const fault = requestFault(request);
+    if (fault) errors.push(fault);
+    else trace.push(`poll cancelled: ${request.url()}`);
+  });
   page.on('workercreated', (worker) => workers.push(worker.url()));
   await page.evaluateOnNewDocument(hashProbe);
   const names = uploads.map((u, i) => `${name}-${u.how}-${i}.pdf`);
