@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { eventsIdle } from '../src/pg-net.mjs';
-import { disconnectClients, eventually, pdfBytes, signedInClient, startTestStack, tusUpload } from './helpers.mjs';
+import { client, disconnectClients, eventually, pdfBytes, signedInClient, startTestStack, tusUpload } from './helpers.mjs';
 
 const MiB = 1024 * 1024;
 
@@ -96,4 +96,83 @@ test('late duplicate: the hash equals a document started meanwhile: one row per 
   const { data: stored } = await c.storage.from('documents').download(firstPlan.path);
   assert.ok(stored);
   assert.equal(createHash('md5').update(Buffer.from(await stored.arrayBuffer())).digest('hex'), md5, 'byte-identical');
+});
+
+/**
+ * The gap the late-duplicate removal leaves: a hash that is done before the transfer merges the
+ * document while its bytes are still travelling, so the merge finds no object to remove and the
+ * object lands afterwards, with no document row. Storage's event (the Database Webhook on
+ * storage.objects, via pg_net) then reaches processing-webhook, which removes the orphan.
+ */
+async function mergedBeforeTheBytes(/** @type {(c: any, plan: any, bytes: Buffer, merge: () => Promise<any>) => Promise<void>} */ send, size) {
+  const { client: c, user } = await signedInClient(stack);
+  const bytes = pdfBytes(size, size % 251);
+  const md5 = createHash('md5').update(bytes).digest('hex');
+  const late = await c.functions.invoke('upload-handler', {
+    body: { filename: 'orphan.pdf', contentType: 'application/pdf', fileSize: bytes.length, fingerprint: fingerprint(bytes) },
+  });
+  assert.equal(late.error, null);
+  const lateId = late.data.documentId;
+  const plan = late.data.upload;
+  // The same file started with its full hash meanwhile (another tab).
+  const first = await c.functions.invoke('upload-handler', {
+    body: { filename: 'orphan.pdf', contentType: 'application/pdf', fileSize: bytes.length, fileHash: md5 },
+  });
+  assert.deepEqual([first.error, first.data.duplicate], [null, false]);
+  const merge = async () => {
+    const res = await c.functions.invoke('upload-handler', { body: { documentId: lateId, fileHash: md5 } });
+    assert.equal(res.error, null);
+    assert.deepEqual([res.data.duplicate, res.data.documentId, res.data.resolvedFrom], [true, first.data.documentId, lateId]);
+    return res;
+  };
+  await send(c, plan, bytes, merge);
+  await eventsIdle();
+
+  // The webhook answered 200, ignored/merged, for the late document's object.
+  const answers = await stack.sql`
+    select status_code, content from net._http_response where content like ${'%' + lateId + '%'}`;
+  assert.equal(answers.length, 1, JSON.stringify(answers));
+  assert.equal(answers[0].status_code, 200, answers[0].content);
+  const body = JSON.parse(answers[0].content);
+  assert.deepEqual([body.outcome, body.reason, body.documentId, body.mergedInto], ['ignored', 'merged', lateId, first.data.documentId]);
+  const events = await stack.sql`
+    select outcome, document_id from public.webhook_events where payload -> 'record' ->> 'name' = ${plan.path}`;
+  assert.deepEqual(events.map((e) => ({ ...e })), [{ outcome: 'ignored', document_id: null }]);
+
+  // The object is gone (listed with the service's key), and no row came back for it.
+  const service = client({ url: stack.url, anonKey: stack.secretKey ?? stack.serviceRoleKey });
+  const folder = await service.storage.from('documents').list(`${user.id}/${lateId}`);
+  assert.deepEqual([folder.error, folder.data], [null, []], 'the orphan object was removed');
+  const userFolder = await service.storage.from('documents').list(user.id);
+  assert.equal(userFolder.error, null);
+  assert.ok(!userFolder.data?.some((e) => e.name === lateId), 'no folder left for the merged document');
+  const objects = await stack.sql`select name from storage.objects where bucket_id = 'documents' and name like ${user.id + '/' + lateId + '/%'}`;
+  assert.equal(objects.length, 0);
+  assert.equal((await stack.sql`select id from public.documents where id = ${lateId}`).length, 0, 'no document row reappeared');
+  const rows = await stack.sql`select id from public.documents where user_id = ${user.id}`;
+  assert.deepEqual(rows.map((r) => r.id), [first.data.documentId], 'one row per hash');
+  return { plan, lateId };
+}
+
+test('late duplicate merged before its bytes land (single PUT in flight): Storage\'s event removes the orphan object', async () => {
+  await mergedBeforeTheBytes(async (c, plan, bytes, merge) => {
+    assert.equal(plan.strategy, 'put');
+    await merge();
+    const put = await c.storage.from(plan.bucket).uploadToSignedUrl(plan.path, plan.token, bytes, { contentType: 'application/pdf' });
+    assert.equal(put.error, null, 'Storage still takes the bytes: the signed token outlives the document');
+  }, 1 * MiB);
+});
+
+test('late duplicate merged while a TUS upload is halfway: the upload finishes, Storage\'s event removes the orphan object', async () => {
+  await mergedBeforeTheBytes(async (_c, plan, bytes, merge) => {
+    assert.equal(plan.strategy, 'tus');
+    let patches = 0;
+    await tusUpload(plan, bytes, {
+      // The hash is done after the first chunk: merge before the second one is sent.
+      onBeforeRequest: async (req) => {
+        if (req.getMethod() === 'PATCH' && patches++ === 1) await merge();
+      },
+    });
+    assert.equal(patches, 2, 'two chunks, the merge between them');
+  }, 7 * MiB);
 });

@@ -64,15 +64,17 @@ function unavailable(cause: unknown) {
 }
 
 /**
- * Remove an object as the service (late hash, issue 19: the object of a document that turned out
- * to be a duplicate). Uses the project's secret key (or the legacy service_role key); true when
- * Storage removed it or it was not there. Never throws: an object left behind is logged, the
- * answer to the client does not depend on it.
+ * Remove objects as the service: the object of a late-hash document that turned out to be a
+ * duplicate (issue 19) — by upload-handler right after the merge, and by processing-webhook for
+ * bytes that landed after it (an orphan with no document row). Uses the project's secret key (or
+ * the legacy service_role key); true when Storage removed them or they were not there. Never
+ * throws: an object left behind is logged, the answer to the caller does not depend on it.
  */
-export async function removeObject(deps: Pick<Deps, 'config' | 'fetch' | 'log'>, bucket: string, path: string): Promise<boolean> {
+export async function removeObjects(deps: Pick<Deps, 'config' | 'fetch' | 'log'>, bucket: string, paths: readonly string[]): Promise<boolean> {
+  if (paths.length === 0) return true;
   const key = deps.config.auth.secretKeys?.[0] ?? deps.config.auth.serviceRoleKey;
   if (!key) {
-    deps.log.log('warn', 'object of a resolved duplicate left in Storage: no secret key configured', { bucket, path });
+    deps.log.log('warn', 'object of a resolved duplicate left in Storage: no secret key configured', { bucket, paths });
     return false;
   }
   const client = createClient(deps.config.supabaseUrl, key, {
@@ -80,11 +82,11 @@ export async function removeObject(deps: Pick<Deps, 'config' | 'fetch' | 'log'>,
     global: { fetch: deps.fetch },
   });
   try {
-    const { error } = await client.storage.from(bucket).remove([path]);
+    const { error } = await client.storage.from(bucket).remove([...paths]);
     if (!error) return true;
-    deps.log.log('warn', 'Storage did not remove the object of a resolved duplicate', { bucket, path, error });
+    deps.log.log('warn', 'Storage did not remove the object of a resolved duplicate', { bucket, paths, error });
   } catch (error) {
-    deps.log.log('warn', 'Storage did not remove the object of a resolved duplicate', { bucket, path, error });
+    deps.log.log('warn', 'Storage did not remove the object of a resolved duplicate', { bucket, paths, error });
   }
   return false;
 }

@@ -12,11 +12,28 @@ import { HttpError } from '../_shared/errors.ts';
 import { markUploaded, moveTo, startProcessing, userFlag } from '../_shared/pipeline.ts';
 import type { Action, Failure, Target, WebhookEvent } from './events.ts';
 
-export interface Applied {
-  doc: DocumentRow;
-  outcome: 'applied' | 'ignored';
-  /** Why an event was ignored. */
-  reason?: string;
+export type Applied =
+  | {
+    doc: DocumentRow;
+    outcome: 'applied' | 'ignored';
+    /** Why an event was ignored. */
+    reason?: string;
+    merged?: undefined;
+  }
+  /** Storage reports an object of a document that was merged away (late hash): ignored, its object goes. */
+  | { doc: null; outcome: 'ignored'; reason: 'merged'; merged: Merged };
+
+/**
+ * A late-hash document resolved to an earlier one (private.document_merges, issue 19): its row is
+ * gone, and any object still in its folder (`<user>/<document>/…`, in the bucket its documents
+ * use) is an orphan to remove — bytes that were still travelling when the merge removed nothing.
+ */
+export interface Merged {
+  documentId: string;
+  mergedInto: string;
+  bucket: string;
+  /** Object names in the merged document's folder, as Storage holds them now. */
+  paths: string[];
 }
 
 /** The forward order of the pipeline; failed and cancelled are off it. */
@@ -26,6 +43,13 @@ const closed = (status: DocumentStatus) => status === 'failed' || status === 'ca
 
 export async function applyEvent(tx: Tx, event: WebhookEvent, at: Date): Promise<Applied> {
   const doc = await locate(tx, event.target);
+  if (!doc) {
+    // Late hash (issue 19): bytes that landed after their document was merged into an earlier
+    // one. Nothing to move; the handler removes the orphan object after the commit.
+    const merged = event.source === 'storage' ? await mergedDocument(tx, event.target) : undefined;
+    if (merged) return { doc: null, outcome: 'ignored', reason: 'merged', merged };
+    throw missing(event.target);
+  }
   const { action } = event;
   switch (action.type) {
     case 'uploaded':
@@ -47,20 +71,14 @@ export async function applyEvent(tx: Tx, event: WebhookEvent, at: Date): Promise
   }
 }
 
-async function locate(tx: Tx, target: Target): Promise<DocumentRow> {
+/** The event's document (locked), or undefined when no document has that id or object. */
+async function locate(tx: Tx, target: Target): Promise<DocumentRow | undefined> {
   // Rows are locked: two webhooks for one document (say, a late progress and the success) apply
   // one after the other, each to the state the other left.
-  if (target.by === 'id') {
-    const doc = await findDocument(tx, target.documentId, true);
-    if (!doc) throw notFound(`No document has the id ${target.documentId}.`);
-    return doc;
-  }
+  if (target.by === 'id') return await findDocument(tx, target.documentId, true);
   if (target.by === 'object') {
     const [doc] = await tx<DocumentRow[]>`
       select * from public.documents where storage_bucket = ${target.bucket} and storage_path = ${target.path} for update`;
-    if (!doc) {
-      throw notFound(`No document is stored at ${target.bucket}/${target.path}. Limit the Database Webhook to the documents bucket, or create the document (upload-handler POST) before uploading.`);
-    }
     return doc;
   }
   if (target.documentId) {
@@ -75,6 +93,51 @@ async function locate(tx: Tx, target: Target): Promise<DocumentRow> {
     select * from public.documents where llama_parse_job_id = ${target.jobId} order by created_at desc limit 1 for update`;
   if (!doc) throw notFound(`No document is waiting for LlamaParse job ${target.jobId}.`);
   return doc;
+}
+
+function missing(target: Target): HttpError {
+  switch (target.by) {
+    case 'id':
+      return notFound(`No document has the id ${target.documentId}.`);
+    case 'object':
+      return notFound(`No document is stored at ${target.bucket}/${target.path}. Limit the Database Webhook to the documents bucket, or create the document (upload-handler POST) before uploading.`);
+    case 'job':
+      return notFound(`No document is waiting for LlamaParse job ${target.jobId}.`);
+  }
+}
+
+/** A uuid as Postgres writes it (uuid::text), the way document folders are named. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * The merge of the event's document, if it was merged away: by id, or, for an object, by the
+ * folder documents are stored in (`<user id>/<document id>/<name>`, which create_document and
+ * create_document_late_hash build) in the bucket of the document it merged into. Read as the
+ * service (the functions' role has SELECT on private.document_merges). A merge whose earlier
+ * document is gone too has gone with it (on delete cascade): then the event is unknown as before.
+ */
+async function mergedDocument(tx: Tx, target: Target): Promise<Merged | undefined> {
+  let found: { document_id: string; user_id: string; merged_into: string; bucket: string } | undefined;
+  if (target.by === 'id') {
+    [found] = await tx<NonNullable<typeof found>[]>`
+      select m.document_id, m.user_id, m.merged_into, d.storage_bucket as bucket
+        from private.document_merges m join public.documents d on d.id = m.merged_into
+       where m.document_id = ${target.documentId}`;
+  } else if (target.by === 'object') {
+    const [owner, id] = target.path.split('/');
+    if (!owner || !id || !UUID.test(owner) || !UUID.test(id)) return undefined;
+    [found] = await tx<NonNullable<typeof found>[]>`
+      select m.document_id, m.user_id, m.merged_into, d.storage_bucket as bucket
+        from private.document_merges m join public.documents d on d.id = m.merged_into
+       where m.document_id = ${id} and m.user_id = ${owner} and d.storage_bucket = ${target.bucket}`;
+  }
+  if (!found) return undefined;
+  const folder = `${found.user_id}/${found.document_id}/`;
+  const objects = await tx<{ name: string }[]>`
+    select name from storage.objects
+     where bucket_id = ${found.bucket} and starts_with(name, ${folder})
+     order by name limit 100`;
+  return { documentId: found.document_id, mergedInto: found.merged_into, bucket: found.bucket, paths: objects.map((o) => o.name) };
 }
 
 /** Storage holds the object: check it, mark the document uploaded, then the step its owner's flags choose. */

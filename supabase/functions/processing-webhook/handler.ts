@@ -10,10 +10,11 @@ import { z } from 'zod';
 import { createHandler, type Deps, type RequestContext } from '../_shared/app.ts';
 import { HttpError } from '../_shared/errors.ts';
 import { json, parseJson, readBody, WEBHOOK_BODY_LIMIT } from '../_shared/http.ts';
+import { removeObjects } from '../_shared/storage.ts';
 import {
   hasStandardWebhookHeaders, malformedSecrets, type VerifiedWebhook, verifySharedSecret, verifyStandardWebhook,
 } from '../_shared/webhook-signature.ts';
-import { applyEvent } from './apply.ts';
+import { applyEvent, type Merged } from './apply.ts';
 import { parseEvent, resolveSource, SHARED_SECRET_SOURCES } from './events.ts';
 
 async function authenticate(ctx: RequestContext, raw: Uint8Array): Promise<VerifiedWebhook> {
@@ -31,6 +32,12 @@ async function authenticate(ctx: RequestContext, raw: Uint8Array): Promise<Verif
     `Sign the request with Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature headers), or, from ${SHARED_SECRET_SOURCES.join(' and ')}, send the ${config.sharedSecretHeader} header.`);
 }
 
+/** What the transaction decided: the answer's fields, and objects to remove after the commit. */
+interface Received {
+  answer: Record<string, unknown>;
+  orphans?: Merged;
+}
+
 async function receive(ctx: RequestContext): Promise<Response> {
   const raw = await readBody(ctx.req, WEBHOOK_BODY_LIMIT);
   const verified = await authenticate(ctx, raw);
@@ -45,7 +52,7 @@ async function receive(ctx: RequestContext): Promise<Response> {
   const at = ctx.clock.now();
   const { webhookId } = verified;
 
-  const result = await ctx.db.asService(async (tx) => {
+  const result = await ctx.db.asService(async (tx): Promise<Received> => {
     const [recorded] = await tx<{ id: string }[]>`
       insert into public.webhook_events (webhook_id, source, payload, outcome, received_at)
       values (${webhookId}, ${source}, ${tx.json(body as never)}, 'received', ${at})
@@ -57,21 +64,41 @@ async function receive(ctx: RequestContext): Promise<Response> {
         select e.document_id, d.status
           from public.webhook_events e left join public.documents d on d.id = e.document_id
          where e.webhook_id = ${webhookId}`;
-      return { duplicate: true, documentId: first?.document_id ?? null, status: first?.status ?? null };
+      return { answer: { duplicate: true, documentId: first?.document_id ?? null, status: first?.status ?? null } };
     }
     const applied = await applyEvent(tx, event, at);
-    await tx`update public.webhook_events set document_id = ${applied.doc.id}, outcome = ${applied.outcome} where id = ${recorded.id}`;
+    // A merged document has no row left to point at (webhook_events.document_id references documents).
+    await tx`update public.webhook_events set document_id = ${applied.doc?.id ?? null}, outcome = ${applied.outcome} where id = ${recorded.id}`;
+    if (applied.merged) {
+      const { merged } = applied;
+      return {
+        answer: { duplicate: false, documentId: merged.documentId, status: null, outcome: applied.outcome, reason: applied.reason, mergedInto: merged.mergedInto },
+        orphans: merged,
+      };
+    }
     return {
-      duplicate: false,
-      documentId: applied.doc.id,
-      status: applied.doc.status,
-      outcome: applied.outcome,
-      ...(applied.reason ? { reason: applied.reason } : {}),
+      answer: {
+        duplicate: false,
+        documentId: applied.doc.id,
+        status: applied.doc.status,
+        outcome: applied.outcome,
+        ...(applied.reason ? { reason: applied.reason } : {}),
+      },
     };
   });
 
-  ctx.log.log('info', 'webhook', { source, webhookId, method: verified.method, ...result });
-  return json({ received: true, webhookId, ...result });
+  // Late hash (issue 19): the object landed after its document was merged away. Removed after
+  // the commit (no transaction waits on Storage), with the code upload-handler uses for a merge.
+  // Best effort: the answer stays 200 either way (a failure is logged), the sender must not retry.
+  const { answer } = result;
+  if (result.orphans) {
+    const { bucket, paths } = result.orphans;
+    const removed = await ctx.time('storage', removeObjects(ctx, bucket, paths));
+    ctx.log.log('info', 'webhook', { source, webhookId, method: verified.method, ...answer, orphans: paths.length, removed });
+  } else {
+    ctx.log.log('info', 'webhook', { source, webhookId, method: verified.method, ...answer });
+  }
+  return json({ received: true, webhookId, ...answer });
 }
 
 export function processingWebhook(getDeps?: () => Deps) {

@@ -10,7 +10,7 @@ import { HttpError, notFound } from '../_shared/errors.ts';
 import { checkSize, checkType, normaliseFilename, normaliseFingerprint, normaliseHash, SINGLE_PUT_MAX, TUS_CHUNK_SIZE } from '../_shared/files.ts';
 import { documentIdParam, json, readJson, uuidSchema, validate } from '../_shared/http.ts';
 import { startProcessing, userFlag } from '../_shared/pipeline.ts';
-import { removeObject, signUpload, tusEndpoint } from '../_shared/storage.ts';
+import { removeObjects, signUpload, tusEndpoint } from '../_shared/storage.ts';
 
 /** Progress rows for one document at most this often (plus always the last one). */
 export const PROGRESS_ROW_INTERVAL_MS = 1000;
@@ -259,7 +259,7 @@ async function deliverHash(ctx: RequestContext, caller: User, body: z.infer<type
   if (!outcome.duplicate) {
     return json({ documentId: outcome.doc.id, duplicate: false, hashRecorded: true, status: outcome.doc.status, document: documentDto(outcome.doc) });
   }
-  if (outcome.object) await ctx.time('storage', removeObject(ctx, outcome.object.bucket, outcome.object.path));
+  if (outcome.object) await ctx.time('storage', removeObjects(ctx, outcome.object.bucket, [outcome.object.path]));
   return json({
     documentId: outcome.into.id,
     duplicate: true,

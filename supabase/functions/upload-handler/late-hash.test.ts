@@ -3,7 +3,7 @@
 // that is only found when the hash arrives.
 import assert from 'node:assert/strict';
 import { processingWebhook } from '../processing-webhook/handler.ts';
-import { send } from '../processing-webhook/test-support.ts';
+import { send, SHARED_SECRET } from '../processing-webhook/test-support.ts';
 import {
   admin, call, countDocuments, createUser, dbFingerprint, documentRow, JWT_SECRET, progressRows, randomHash, startStorageStandIn, test,
   testDeps, userToken,
@@ -167,6 +167,51 @@ test('late duplicate: the hash equals another live document: resolves to it, no 
   const other = await post(doc.token, { documentId: doc.id, fileHash: randomHash() });
   assert.equal(other.status, 409);
   assert.equal(other.body.error.code, 'hash_conflict');
+});
+
+test('late duplicate whose bytes land after the merge: Storage\'s event removes the orphan object, 200 ignored/merged', async () => {
+  const doc = await lateDocument();
+  const hash = randomHash();
+  const first = await post(doc.token, { filename: 'same.pdf', contentType: 'application/pdf', fileSize: doc.size, fileHash: hash });
+  assert.equal(first.status, 201);
+  // The hash is done before the transfer: the merge finds no object to remove yet.
+  const merged = await post(doc.token, { documentId: doc.id, fileHash: hash });
+  assert.deepEqual([merged.body.duplicate, merged.body.resolvedFrom], [true, doc.id]);
+  removed.length = 0;
+
+  // The bytes land now (a PUT already in flight, or TUS finishing): Storage's event by id…
+  const landed = await land(doc);
+  assert.equal(landed.status, 200, JSON.stringify(landed.body));
+  assert.deepEqual(landed.body, {
+    received: true, webhookId: landed.id, duplicate: false, documentId: doc.id, status: null,
+    outcome: 'ignored', reason: 'merged', mergedInto: first.body.documentId,
+  });
+  assert.deepEqual(removed, [{ path: doc.path, apikey: SECRET_KEY }], 'the orphan is removed with the secret key');
+  assert.equal((await admin`select 1 from public.documents where id = ${doc.id}`).length, 0, 'no row reappears');
+  const [event] = await admin`select document_id, outcome from public.webhook_events where webhook_id = ${landed.id}`;
+  assert.deepEqual({ ...event }, { document_id: null, outcome: 'ignored' });
+
+  // …and as the Database Webhook on storage.objects sends it (by bucket and name).
+  removed.length = 0;
+  const record = { bucket_id: 'documents', name: doc.path, metadata: { size: doc.size, eTag: '"abc-2"' } };
+  const object = await send(webhook, deps, { type: 'UPDATE', table: 'objects', schema: 'storage', record }, { source: 'storage', shared: SHARED_SECRET });
+  assert.equal(object.status, 200, JSON.stringify(object.body));
+  assert.deepEqual([object.body.outcome, object.body.reason, object.body.documentId, object.body.mergedInto], ['ignored', 'merged', doc.id, first.body.documentId]);
+  assert.deepEqual(removed.map((r) => r.path), [doc.path]);
+  const first2 = await documentRow(first.body.documentId);
+  assert.equal(first2.status, 'pending', 'the document it merged into is not touched');
+
+  // Never merged: the unknown id and the unknown object keep their 404; another bucket is not the document's.
+  removed.length = 0;
+  const stranger = await send(webhook, deps, { source: 'storage', documentId: crypto.randomUUID(), status: 'completed' });
+  assert.deepEqual([stranger.status, stranger.body.error?.code], [404, 'document_not_found']);
+  const elsewhere = { ...record, name: `${doc.owner}/${crypto.randomUUID()}/late.pdf` };
+  const unknown = await send(webhook, deps, { type: 'INSERT', table: 'objects', schema: 'storage', record: elsewhere }, { source: 'storage', shared: SHARED_SECRET });
+  assert.deepEqual([unknown.status, unknown.body.error?.code], [404, 'document_not_found']);
+  const otherBucket = { ...record, bucket_id: 'avatars' };
+  const bucket = await send(webhook, deps, { type: 'INSERT', table: 'objects', schema: 'storage', record: otherBucket }, { source: 'storage', shared: SHARED_SECRET });
+  assert.deepEqual([bucket.status, bucket.body.error?.code], [404, 'document_not_found']);
+  assert.deepEqual(removed, [], 'nothing else removed');
 });
 
 test('late hash input and state: odd hash 422 hash_invalid, a different MD5 than Storage recorded 422 hash_mismatch, a second different hash 409 hash_conflict', async () => {
