@@ -2,13 +2,14 @@
 // duplicate), send the bytes, then follow the server through processing. Side effects only:
 // every state change goes through `ctx.dispatch` (the reducer decides), and nothing happens
 // after the file's AbortSignal fires (pause, cancel, remove, destroy).
-import type { BackendApi, Features, Hasher, InitResult, ProgressEvent, ProgressFeed, ResumeStore, Transport, UploadPlan } from './interfaces.js';
+import { fingerprintOf, startsWithFingerprint } from './hashing/fingerprint.js';
+import type { BackendApi, Features, FingerprintStart, HashDelivery, Hasher, InitResult, ProgressEvent, ProgressFeed, ResumeStore, Transport, UploadPlan } from './interfaces.js';
 import { ProgressMeter } from './progress-meter.js';
 import type { Action } from './reducer.js';
-import { resumeKey } from './persistence/resume-key.js';
+import { fingerprintResumeKey, resumeKey } from './persistence/resume-key.js';
 import type { Clock } from './task/clock.js';
 import { retrying, stopped } from './task/retryer.js';
-import { isTokenExpired, isUploadGone } from './transport/transport-error.js';
+import { DiscardUpload, isTokenExpired, isUploadGone } from './transport/transport-error.js';
 import { claimedDocumentType } from './validation/validate.js';
 import type { UploadFileState } from './types.js';
 import { UploadError } from './upload-error.js';
@@ -60,92 +61,334 @@ interface Stored {
   features: Features;
 }
 
-/** What the file's bytes are (their hash) and the key of its resume record. */
-interface Content {
-  hash: string;
+/**
+ * Where the upload's resume record lives: under its hash's key, or under its fingerprint's key
+ * while the hash is not known yet (then `hash` is undefined). `keys` is every key it has had,
+ * all forgotten once the bytes are stored or the file turns out to be a duplicate.
+ */
+interface ResumeSlot {
   key: string;
+  hash: string | undefined;
+  fingerprint: string | undefined;
+  keys: Set<string>;
 }
+
+const hashSlot = (userId: string, hash: string, size: number): ResumeSlot => {
+  const key = resumeKey({ userId, hash, size });
+  return { key, hash, fingerprint: undefined, keys: new Set([key]) };
+};
 
 export async function runFileTask(ctx: TaskContext, id: string, blob: Blob, signal: AbortSignal): Promise<void> {
   const file = ctx.file(id);
   if (!file) return;
   const run: Run = { ctx, id, file, blob, signal };
-  const hash = file.hash || (await hashBytes(run));
-  const key = resumeKey({ userId: (await ctx.api.userId()) ?? 'anonymous', hash, size: blob.size });
-  const stored = await transfer(run, { hash, key });
-  if (!stored) return; // another document has these bytes
-  await finishTransfer(run, stored, key);
+  const started = lateHashPossible(run) ? await startWithFingerprint(run) : await startWithHash(run, file.hash || (await hashBytes(run)));
+  if (!started) return; // another document has these bytes
+  await finishTransfer(run, started.stored, started.slot);
   // Follow the server until the document is completed or failed (no transfer slot needed).
   ctx.releaseSlot();
-  await followProcessing(ctx, id, stored.documentId, stored.features, signal);
+  await followProcessing(ctx, id, started.stored.documentId, started.stored.features, signal);
+}
+
+/** What a start ends with: the stored document and its resume record's keys; undefined for a duplicate. */
+type Started = { stored: Stored; slot: ResumeSlot } | undefined;
+
+/**
+ * Whether the bytes may leave before the whole-file hash is known: a file not yet hashed, large
+ * enough for a fingerprint, with a backend that takes late hashes, and the option on.
+ */
+function lateHashPossible({ ctx, file, blob }: Run): boolean {
+  return !file.hash && ctx.options.hashWhileUploading && startsWithFingerprint(blob.size) && ctx.api.startWithFingerprint !== undefined && ctx.api.deliverHash !== undefined;
+}
+
+async function userKey(ctx: TaskContext): Promise<string> {
+  return (await ctx.api.userId()) ?? 'anonymous';
 }
 
 /** 1. Hash (once per file; a retry or resume reuses it). */
 async function hashBytes(run: Run): Promise<string> {
-  const { ctx, id, blob, signal } = run;
+  const { ctx, id } = run;
   ctx.dispatch({ type: 'hashing', id });
-  const hash = await ctx.hasher.hash(blob, { signal, onProgress: (p) => ctx.dispatch({ type: 'hash-progress', id, progress: p }) });
+  const hash = await hashQuietly(run, run.signal);
   check(run);
   ctx.dispatch({ type: 'hashed', id, hash });
   return hash;
+}
+
+/** The whole file's MD5, with its progress shown but the file's status left as it is. */
+function hashQuietly({ ctx, id, blob }: Run, signal: AbortSignal): Promise<string> {
+  return ctx.hasher.hash(blob, { signal, onProgress: (p) => ctx.dispatch({ type: 'hash-progress', id, progress: p }) });
+}
+
+/** The classic start: the whole-file hash is known, upload-handler gets it up front. */
+async function startWithHash(run: Run, hash: string): Promise<Started> {
+  const slot = hashSlot(await userKey(run.ctx), hash, run.blob.size);
+  // A large file paused or failed while its bytes went out ahead of its hash: its document may
+  // still wait for that hash (the record under its fingerprint says which).
+  if (run.ctx.api.deliverHash && startsWithFingerprint(run.blob.size)) {
+    const fingerprint = await fingerprintOf(run.blob, run.signal);
+    await adoptUnhashed(run, fingerprintResumeKey({ userId: await userKey(run.ctx), fingerprint, size: run.blob.size }), slot);
+  }
+  return withHash(run, slot);
+}
+
+function withHash(run: Run, slot: ResumeSlot): Promise<Started> {
+  const sent: Sent = { documentId: undefined, strategy: undefined };
+  return transfer(run, sent, (dropResumeUrl) => attempt(run, slot, sent, dropResumeUrl));
+}
+
+/**
+ * 1–3 with a late hash: a fingerprint starts the upload, the bytes leave at once, and the
+ * whole-file hash, computed meanwhile, is delivered when ready. When the fingerprint matches one
+ * of the user's documents, the hash is awaited first so that a true duplicate sends no byte.
+ */
+async function startWithFingerprint(run: Run): Promise<Started> {
+  const { ctx, id, file, blob, signal } = run;
+  ctx.dispatch({ type: 'hashing', id });
+  const fingerprint = await fingerprintOf(blob, signal);
+  check(run);
+  const userId = await userKey(ctx);
+  const fpKey = fingerprintResumeKey({ userId, fingerprint, size: blob.size });
+  // From here on the whole file is hashed beside everything else, until the task ends.
+  const hashStop = linked(signal);
+  const hashing = hashQuietly(run, hashStop.signal);
+  hashing.catch(() => {});
+  try {
+    ctx.dispatch({ type: 'initializing', id });
+    const contentType = claimedDocumentType(file.name, file.type) ?? file.type;
+    const start = await retrying(
+      () => ctx.api.startWithFingerprint!({ filename: file.name, contentType, fileSize: blob.size, fingerprint }, signal).catch((error: unknown) => {
+        throw toUploadError(error, id);
+      }),
+      retryOptions(run),
+    );
+    check(run);
+    if (start.candidate) {
+      // A file this user may have stored (then nothing is sent), or this very upload, begun
+      // before a reload or a pause: its hash decides.
+      ctx.dispatch({ type: 'hashing', id });
+      const hash = await hashing;
+      check(run);
+      const slot = hashSlot(userId, hash, blob.size);
+      await adoptUnhashed(run, fpKey, slot);
+      ctx.dispatch({ type: 'hashed', id, hash });
+      return await withHash(run, slot);
+    }
+    return await sendBeforeHash(run, start, { fingerprint, fpKey, hashing, stopHashing: () => hashStop.abort() });
+  } finally {
+    hashStop.abort();
+    hashStop.dispose();
+  }
+}
+
+/** An AbortController that also aborts with `parent`; `dispose` lets go of the parent. */
+function linked(parent: AbortSignal): AbortController & { dispose(): void } {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  if (parent.aborted) controller.abort();
+  else parent.addEventListener('abort', abort, { once: true });
+  return Object.assign(controller, { dispose: () => parent.removeEventListener('abort', abort) });
+}
+
+function retryOptions(run: Run): Parameters<typeof retrying>[1] {
+  const { ctx, id } = run;
+  return {
+    maxAttempts: ctx.options.maxAttempts,
+    signal: run.signal,
+    clock: ctx.clock,
+    random: ctx.random,
+    onWait: ({ error, retryAt, attempt: next }) => ctx.dispatch({ type: 'retrying', id, error, retryAt, attempt: next }),
+    onWaited: () => ctx.dispatch({ type: 'retry-started', id }),
+  };
+}
+
+/**
+ * Before a start with the hash: the document this file began with a fingerprint (kept in the
+ * resume record under `fpKey`, or in the file's state) gets its hash now, and its record moves
+ * to the hash's key, so the classic start recognises it as this upload and resumes it. A
+ * document that is gone, failed or holds other bytes is let go: the file starts anew.
+ */
+async function adoptUnhashed(run: Run, fpKey: string, slot: ResumeSlot): Promise<void> {
+  const { ctx, id, signal } = run;
+  const record = ctx.options.resume ? await ctx.store.get(fpKey) : undefined;
+  check(run);
+  const current = ctx.file(id);
+  const documentId = record?.documentId ?? (current && !current.hash ? current.documentId : undefined);
+  if (documentId === undefined) return;
+  try {
+    const delivery = await retrying(
+      () => ctx.api.deliverHash!({ documentId, fileHash: slot.hash! }, signal).catch((error: unknown) => {
+        throw toUploadError(error, id);
+      }),
+      retryOptions(run),
+    );
+    if (record && !delivery.duplicate) {
+      await ctx.store.put({ ...record, key: slot.key, hash: slot.hash, updatedAt: ctx.clock.now() }).catch(() => {});
+    }
+  } catch (error) {
+    // Stopped, or the backend could not be reached: the file stops here (a later try adopts).
+    if (signal.aborted || (error instanceof UploadError && error.retryable)) throw error;
+  }
+  check(run);
+  if (record) await ctx.store.delete(fpKey).catch(() => {});
+}
+
+interface LateHash {
+  fingerprint: string;
+  fpKey: string;
+  /** The whole-file hash, computed while the bytes go out. */
+  hashing: Promise<string>;
+  stopHashing(): void;
+}
+
+/**
+ * No document of the user can be this file: send now, deliver the hash when it is ready. The
+ * upload ends when both have; a hash that shows another document has these bytes stops the
+ * transfer and makes the file a duplicate of it (the server removed this document).
+ */
+async function sendBeforeHash(run: Run, start: Extract<FingerprintStart, { candidate: false }>, late: LateHash): Promise<Started> {
+  const { ctx, id, blob } = run;
+  const { documentId, features } = start;
+  const plan = planWithChunkSize(ctx, start.upload);
+  const slot: ResumeSlot = { key: late.fpKey, hash: undefined, fingerprint: late.fingerprint, keys: new Set([late.fpKey]) };
+  if (ctx.options.resume) {
+    await ctx.store.put({ key: slot.key, documentId, uploadUrl: undefined, plan, size: blob.size, hash: undefined, fingerprint: late.fingerprint, updatedAt: ctx.clock.now() }).catch(() => {});
+    check(run);
+  }
+  ctx.dispatch({ type: 'initialized', id, documentId });
+  const sendStop = linked(run.signal);
+  const sending: Run = { ...run, signal: sendStop.signal };
+  const delivery = late.hashing.then((hash) => deliverLateHash(run, documentId, hash, slot));
+  // The bytes stop as soon as they are known to be unwanted (a duplicate) or unrecordable.
+  let transferEnded = false;
+  let stoppedByHash = false;
+  const stopSending = () => {
+    if (transferEnded) return;
+    stoppedByHash = true;
+    sendStop.abort(new DiscardUpload('These bytes are not wanted: the file is a duplicate, or not the file hashed.'));
+  };
+  delivery.then((d) => d.duplicate && stopSending(), stopSending);
+  const sent: Sent = { documentId, strategy: plan.strategy };
+  const transferred = transfer(sending, sent, async (dropResumeUrl, previous) => {
+    if (previous === undefined) {
+      await send(ctx, id, blob, plan, documentId, { slot, resumeUrl: undefined, signal: sendStop.signal });
+      return { stored: { documentId, features }, slot };
+    }
+    // A new plan comes from the classic start, which finds this document by its hash: wait for it.
+    const d = await delivery;
+    if (d.duplicate) throw stopped();
+    return attempt(sending, slot, sent, dropResumeUrl);
+  });
+  transferred.then(
+    () => void (transferEnded = true),
+    () => {
+      // A transfer that fails for good ends the file: its hash is no longer needed.
+      transferEnded = true;
+      late.stopHashing();
+    },
+  );
+  const [t, d] = await Promise.allSettled([transferred, delivery]);
+  sendStop.dispose();
+  check(run);
+  if (d.status === 'fulfilled' && d.value.duplicate) {
+    ctx.dispatch({ type: 'duplicate', id, documentId: d.value.documentId, at: ctx.clock.now() });
+    await forget(ctx, slot);
+    return undefined;
+  }
+  if (t.status === 'rejected' && !stoppedByHash) throw t.reason;
+  if (d.status === 'rejected') {
+    // Other bytes arrived than were hashed: the document holds a file that is not this one.
+    if (d.reason instanceof UploadError && d.reason.code === 'file-changed') void ctx.api.cancel(documentId).catch(() => {});
+    throw toUploadError(d.reason, id);
+  }
+  if (t.status === 'rejected') throw t.reason;
+  return t.value;
+}
+
+/** Delivers the late hash (retried like any step); once recorded, the record moves to the hash's key. */
+async function deliverLateHash(run: Run, documentId: string, hash: string, slot: ResumeSlot): Promise<HashDelivery> {
+  const { ctx, id, blob } = run;
+  check(run);
+  const delivery = await retrying(
+    () => ctx.api.deliverHash!({ documentId, fileHash: hash }, run.signal).catch((error: unknown) => {
+      throw toUploadError(error, id);
+    }),
+    // Quietly: the bytes may still be going out, and the file shows that, not this step's waits.
+    { maxAttempts: ctx.options.maxAttempts, signal: run.signal, clock: ctx.clock, random: ctx.random },
+  );
+  check(run);
+  ctx.dispatch({ type: 'hashed', id, hash });
+  if (!delivery.duplicate && ctx.options.resume) {
+    const fpKey = slot.key;
+    const record = await ctx.store.get(fpKey);
+    const userId = await userKey(ctx);
+    const key = resumeKey({ userId, hash, size: blob.size });
+    // Writes from here on (the TUS URL) go to the hash's key.
+    Object.assign(slot, { key, hash });
+    slot.keys.add(key);
+    if (record) await ctx.store.put({ ...record, key, hash, updatedAt: ctx.clock.now() }).catch(() => {});
+    await ctx.store.delete(fpKey).catch(() => {});
+  }
+  return delivery;
 }
 
 /**
  * 2–3. Initialise and send, tried again as the retryer says, and with a new plan when a token
  * expired or the upload is gone. Undefined: the content is another document's (a duplicate).
  */
-function transfer(run: Run, content: Content): Promise<Stored | undefined> {
+function transfer(
+  run: Run,
+  sent: Sent,
+  attemptOnce: (dropResumeUrl: boolean, previous: UploadError | undefined) => Promise<Started>,
+): Promise<Started> {
   const { ctx, id } = run;
-  /** What this task's earlier attempts got to: the document they sent bytes to, and how. */
-  const sent: Sent = { documentId: undefined, strategy: undefined };
   return retrying(
-    (previous) => attempt(run, content, sent, previous !== undefined && isUploadGone(previous)).catch((error: unknown) => {
+    (previous) => attemptOnce(previous !== undefined && isUploadGone(previous), previous).catch((error: unknown) => {
       throw toUploadError(error, id);
     }),
     {
-      maxAttempts: ctx.options.maxAttempts,
-      signal: run.signal,
-      clock: ctx.clock,
-      random: ctx.random,
+      ...retryOptions(run),
       retryAtOnce: needsNewPlan,
       // A TUS offset is confirmed by Storage; a PUT's progress is bytes handed to the network.
       progress: () => ({ bytes: ctx.file(id)?.bytesSent ?? 0, confirmed: sent.strategy === 'tus' }),
-      onWait: ({ error, retryAt, attempt: next }) => ctx.dispatch({ type: 'retrying', id, error, retryAt, attempt: next }),
-      onWaited: () => ctx.dispatch({ type: 'retry-started', id }),
     },
   );
 }
 
+/** What this task's earlier attempts got to: the document they sent bytes to, and how. */
 interface Sent {
   documentId: string | undefined;
   strategy: UploadPlan['strategy'] | undefined;
 }
 
+const planWithChunkSize = (ctx: TaskContext, offered: UploadPlan): UploadPlan =>
+  ctx.options.chunkSize !== undefined && offered.strategy === 'tus' ? { ...offered, chunkSize: ctx.options.chunkSize } : offered;
+
 /** One attempt: ask upload-handler for a plan, then send the bytes it asks for. */
-async function attempt(run: Run, { hash, key }: Content, sent: Sent, dropResumeUrl: boolean): Promise<Stored | undefined> {
+async function attempt(run: Run, slot: ResumeSlot, sent: Sent, dropResumeUrl: boolean): Promise<Started> {
   const { ctx, id, file, blob, signal } = run;
+  const hash = slot.hash!;
   ctx.dispatch({ type: 'initializing', id });
   // The type the name implies (what the server checks), not what the OS guessed.
   const contentType = claimedDocumentType(file.name, file.type) ?? file.type;
   const result = await ctx.api.initUpload({ filename: file.name, contentType, fileSize: blob.size, fileHash: hash }, signal);
   check(run);
-  if (result.duplicate && !result.upload) return duplicateOrOwn(run, result, key, sent);
-  const offered = result.upload!;
-  const plan = ctx.options.chunkSize !== undefined && offered.strategy === 'tus' ? { ...offered, chunkSize: ctx.options.chunkSize } : offered;
-  const record = ctx.options.resume ? await ctx.store.get(key) : undefined;
+  if (result.duplicate && !result.upload) return duplicateOrOwn(run, result, slot, sent);
+  const plan = planWithChunkSize(ctx, result.upload!);
+  const record = ctx.options.resume ? await ctx.store.get(slot.key) : undefined;
   const resumeUrl = !dropResumeUrl && record?.documentId === result.documentId ? record.uploadUrl : undefined;
   // Remember the document before any byte goes out (a TUS upload adds its URL once it has
   // one): after a crash, the file picked again is recognised as this upload, also when its
   // last answer never arrived (a PUT has no URL to resume, only a document to recognise).
   if (ctx.options.resume && record?.documentId !== result.documentId) {
-    await ctx.store.put({ key, documentId: result.documentId, uploadUrl: undefined, plan, size: blob.size, hash, updatedAt: ctx.clock.now() }).catch(() => {});
+    await ctx.store.put({ key: slot.key, documentId: result.documentId, uploadUrl: undefined, plan, size: blob.size, hash, updatedAt: ctx.clock.now() }).catch(() => {});
     check(run);
   }
   ctx.dispatch({ type: 'initialized', id, documentId: result.documentId });
   sent.documentId = result.documentId;
   sent.strategy = plan.strategy;
-  await send(ctx, id, blob, plan, result.documentId, { key, hash, resumeUrl, signal });
-  return { documentId: result.documentId, features: result.features };
+  await send(ctx, id, blob, plan, result.documentId, { slot, resumeUrl, signal });
+  return { stored: { documentId: result.documentId, features: result.features }, slot };
 }
 
 /**
@@ -153,31 +396,35 @@ async function attempt(run: Run, { hash, key }: Content, sent: Sent, dropResumeU
  * answer was lost (a reset, a crash after the last byte), is stored, not a duplicate of itself;
  * another document's content makes this file a duplicate (undefined).
  */
-async function duplicateOrOwn(run: Run, result: InitResult, key: string, sent: Sent): Promise<Stored | undefined> {
+async function duplicateOrOwn(run: Run, result: InitResult, slot: ResumeSlot, sent: Sent): Promise<Started> {
   const { ctx, id } = run;
-  const record = sent.documentId === undefined && ctx.options.resume ? await ctx.store.get(key) : undefined;
+  const record = sent.documentId === undefined && ctx.options.resume ? await ctx.store.get(slot.key) : undefined;
   check(run);
   if (result.documentId === (sent.documentId ?? record?.documentId)) {
     ctx.dispatch({ type: 'initialized', id, documentId: result.documentId, stored: true });
-    return { documentId: result.documentId, features: result.features };
+    return { stored: { documentId: result.documentId, features: result.features }, slot };
   }
   ctx.dispatch({ type: 'duplicate', id, documentId: result.documentId, at: ctx.clock.now() });
-  await ctx.store.delete(key);
+  await forget(ctx, slot);
   return undefined;
 }
 
+/** Forgets every resume record the upload had. */
+async function forget(ctx: TaskContext, slot: ResumeSlot): Promise<void> {
+  await Promise.all([...slot.keys].map((key) => ctx.store.delete(key).catch(() => {})));
+}
+
 /** 4. Every byte is stored: forget the resume record, tell the server the last byte. */
-async function finishTransfer(run: Run, { documentId }: Stored, key: string): Promise<void> {
+async function finishTransfer(run: Run, { documentId }: Stored, slot: ResumeSlot): Promise<void> {
   const { ctx, id, blob } = run;
   ctx.dispatch({ type: 'uploaded', id });
-  await ctx.store.delete(key);
+  await forget(ctx, slot);
   // The last report always goes out (the server throttles rows but keeps the final one).
   void ctx.api.reportProgress({ documentId, bytesUploaded: blob.size }).catch(() => {});
 }
 
 interface SendState {
-  key: string;
-  hash: string;
+  slot: ResumeSlot;
   resumeUrl: string | undefined;
   signal: AbortSignal;
 }
@@ -202,7 +449,8 @@ async function send(ctx: TaskContext, id: string, blob: Blob, plan: UploadPlan, 
       resumeUrl: s.resumeUrl,
       onUploadUrl: (url) => {
         if (!ctx.options.resume) return;
-        void ctx.store.put({ key: s.key, documentId, uploadUrl: url, plan, size: blob.size, hash: s.hash, updatedAt: clock.now() }).catch(() => {});
+        const { key, hash, fingerprint } = s.slot;
+        void ctx.store.put({ key, documentId, uploadUrl: url, plan, size: blob.size, hash, fingerprint, updatedAt: clock.now() }).catch(() => {});
       },
       onProgress: (bytes) => {
         if (s.signal.aborted) return;

@@ -13,8 +13,8 @@ export type { UploadConfig, UploadProgress, UploadResult } from './v2-upload-cli
 
 // The I/O ports
 export type {
-  BackendApi, Features, Hasher, InitResult, ProgressEvent, ProgressFeed, ResumeRecord, ResumeStore, ServerDocument,
-  ServerProgress, TransferOptions, TransferResult, Transport, UploadPlan,
+  BackendApi, Features, FingerprintStart, HashDelivery, Hasher, InitResult, ProgressEvent, ProgressFeed, ResumeRecord, ResumeStore,
+  ServerDocument, ServerProgress, TransferOptions, TransferResult, Transport, UploadPlan,
 } from './interfaces.js';
 
 // Validation the Uploader runs on every file (for apps that check files before handing them over)
@@ -28,10 +28,11 @@ export type { PickedFile } from './validation/data-transfer.js';
 
 // Hashers
 export { createDefaultHasher, MainThreadHasher, md5OfBlob, WorkerHasher } from './hashing/index.js';
+export { fingerprintOf } from './hashing/fingerprint.js';
 export type { WorkerHasherOptions } from './hashing/index.js';
 
 // The backend client and transports
-export { createBackendApi, createDefaultTransport, createPutTransport, createTusTransport, DEFAULT_TUS_CHUNK_SIZE, TransportError } from './transport/index.js';
+export { createBackendApi, createDefaultTransport, createPutTransport, createTusTransport, DEFAULT_TUS_CHUNK_SIZE, DiscardUpload, TransportError } from './transport/index.js';
 export type {
   AnySupabaseClient, BackendApiOptions, DefaultTransportOptions, PutTransportOptions, TransportErrorOptions, TusHttpStack, TusTransportOptions,
 } from './transport/index.js';

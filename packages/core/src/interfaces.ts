@@ -32,6 +32,26 @@ export type InitResult =
   | { duplicate: false; documentId: string; upload: UploadPlan; features: Features }
   | { duplicate: true; documentId: string; document: ServerDocument; upload?: UploadPlan; features: Features };
 
+/**
+ * upload-handler's answer to a start with a fingerprint instead of the whole-file MD5
+ * (`POST` with `fingerprint`, supabase/functions/README.md "Late hash").
+ */
+export type FingerprintStart =
+  /** One of the user's documents could be this file: hash it whole and start with the hash. */
+  | { candidate: true; features: Features }
+  /** No candidate: a new document whose hash is pending; send the bytes now. */
+  | { candidate: false; documentId: string; upload: UploadPlan; features: Features };
+
+/** upload-handler's answer to the whole-file MD5 delivered for a document started with a fingerprint. */
+export type HashDelivery =
+  /** Recorded: the document goes on (processing starts once its object has landed). */
+  | { duplicate: false; documentId: string; status: ServerDocument['status'] }
+  /**
+   * The user already had these bytes in `documentId`: the document the hash was delivered for
+   * (`resolvedFrom`) is gone, merged into that one. Stop sending its bytes.
+   */
+  | { duplicate: true; documentId: string; resolvedFrom: string; status: ServerDocument['status'] };
+
 export interface Features {
   realtime: boolean;
   llamaParse: boolean;
@@ -52,6 +72,17 @@ export interface ServerProgress {
 /** The backend's HTTP API (upload-handler, progress-tracker), with the session read fresh per request. */
 export interface BackendApi {
   initUpload(body: { filename: string; contentType: string; fileSize: number; fileHash: string }, signal: AbortSignal): Promise<InitResult>;
+  /**
+   * Starts with a cheap fingerprint (see {@link fingerprintOf}) so the bytes can leave while the
+   * whole file is still being hashed. Optional: without it (and {@link deliverHash}) every file
+   * is hashed before its first byte is sent.
+   */
+  startWithFingerprint?(body: { filename: string; contentType: string; fileSize: number; fingerprint: string }, signal: AbortSignal): Promise<FingerprintStart>;
+  /**
+   * Delivers the whole-file MD5 of a document started with a fingerprint. Fails with code
+   * `file-changed` when the server holds other bytes for it (the file changed while it was sent).
+   */
+  deliverHash?(body: { documentId: string; fileHash: string }, signal: AbortSignal): Promise<HashDelivery>;
   reportProgress(body: { documentId: string; bytesUploaded: number; chunkIndex?: number; totalChunks?: number }, signal?: AbortSignal): Promise<void>;
   getProgress(documentId: string, signal?: AbortSignal): Promise<ServerProgress>;
   cancel(documentId: string): Promise<void>;
@@ -66,6 +97,10 @@ export interface Transport {
 
 export interface TransferOptions {
   contentType: string;
+  /**
+   * Stops the transfer. Aborted with a `DiscardUpload` reason, what was sent is unwanted:
+   * discard it on the server too (TUS: terminate the upload) rather than keep it to resume.
+   */
   signal: AbortSignal;
   /** Bytes the server has (monotonic; TUS offsets, XHR upload progress). */
   onProgress: (bytesSent: number) => void;
@@ -115,11 +150,17 @@ export interface ResumeRecord {
   uploadUrl: string | undefined;
   plan: UploadPlan;
   size: number;
-  hash: string;
+  /**
+   * The file's MD5; undefined while it is still being computed (an upload started with a
+   * fingerprint, its record kept under the fingerprint's key until the hash is delivered).
+   */
+  hash: string | undefined;
+  /** The fingerprint the upload started with, when it started with one. */
+  fingerprint?: string | undefined;
   updatedAt: number;
 }
 
-/** Persists resume records (IndexedDB by default), keyed by user + content hash + size. */
+/** Persists resume records (IndexedDB by default), keyed by user + content hash (or fingerprint) + size. */
 export interface ResumeStore {
   get(key: string): Promise<ResumeRecord | undefined>;
   put(record: ResumeRecord): Promise<void>;

@@ -75,6 +75,9 @@ export function lazyBackendApi(supabase: AnySupabaseClient, options: Pick<Backen
   const real = lazily((io) => io.createBackendApi(supabase, { ...options, functionsUrl, supabaseKey: anonKey }));
   return {
     initUpload: async (body, signal) => (await real()).initUpload(body, signal),
+    // createBackendApi's API takes late hashes, so these are always there.
+    startWithFingerprint: async (body, signal) => (await real()).startWithFingerprint!(body, signal),
+    deliverHash: async (body, signal) => (await real()).deliverHash!(body, signal),
     reportProgress: async (body, signal) => (await real()).reportProgress(body, signal),
     getProgress: async (documentId, signal) => (await real()).getProgress(documentId, signal),
     cancel: async (documentId) => (await real()).cancel(documentId),

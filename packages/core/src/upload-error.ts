@@ -27,6 +27,11 @@ export type UploadErrorCode =
   | 'invalid-name'
   /** The browser could not read the file (moved, deleted or changed after it was picked). */
   | 'file-unreadable'
+  /**
+   * The file changed while it was being uploaded: the bytes that arrived are not the bytes
+   * hashed (the server's MD5 of the object differs). Never retried; pick the file again.
+   */
+  | 'file-changed'
   /** The server refused or failed the document after the upload (parsing, embedding). */
   | 'processing-failed'
   /**
@@ -86,6 +91,7 @@ export function isRetryableByDefault(code: UploadErrorCode, status?: number): bo
     case 'content-mismatch':
     case 'invalid-name':
     case 'file-unreadable':
+    case 'file-changed':
     case 'processing-failed':
     case 'auth-required':
       return false;

@@ -29,6 +29,14 @@ export interface UploaderOptions extends Partial<ValidationOptions> {
   stallTimeoutMs?: number;
   /** Server progress reports (upload-handler PUT) at most this often per file (default 1 s). */
   progressReportIntervalMs?: number;
+  /**
+   * Send a large file's bytes while its MD5 is still being computed (default true): the upload
+   * starts with a fingerprint (the MD5 of its first and last MiB), the whole-file hash follows
+   * when ready, and a file the server already has is still recognised (before any byte when the
+   * fingerprint matches; otherwise once the hash arrives, and the copy is dropped). False: hash
+   * every file before its first byte, as a backend without late hashes needs.
+   */
+  hashWhileUploading?: boolean;
   /** Remember uploads to resume them after a reload (default true). */
   resume?: boolean;
   /** Forget resume records older than this (default 24 h: Storage keeps TUS uploads at most that long). */
@@ -46,8 +54,8 @@ export interface UploaderOptions extends Partial<ValidationOptions> {
 }
 
 export type ResolvedOptions = Required<Pick<UploaderOptions,
-  'autoUpload' | 'concurrency' | 'realtime' | 'maxAttempts' | 'stallTimeoutMs' | 'progressReportIntervalMs' | 'resume' |
-  'resumeMaxAgeMs' | 'notify'>> & ValidationOptions & { chunkSize: number | undefined };
+  'autoUpload' | 'concurrency' | 'realtime' | 'maxAttempts' | 'stallTimeoutMs' | 'progressReportIntervalMs' | 'hashWhileUploading' |
+  'resume' | 'resumeMaxAgeMs' | 'notify'>> & ValidationOptions & { chunkSize: number | undefined };
 
 export const DEFAULT_OPTIONS = {
   autoUpload: true,
@@ -59,6 +67,7 @@ export const DEFAULT_OPTIONS = {
   // still flowing and XHR progress is reported far more often, so 15 s of silence means trouble.
   stallTimeoutMs: 15_000,
   progressReportIntervalMs: 1000,
+  hashWhileUploading: true,
   resume: true,
   resumeMaxAgeMs: 24 * 60 * 60 * 1000,
   notify: 'frame',

@@ -3,7 +3,9 @@
 import { expect } from '@open-wc/testing';
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { createClient } from '@supabase/supabase-js';
-import type { Transport } from './interfaces.js';
+import SparkMD5 from 'spark-md5';
+import { MainThreadHasher } from './hashing/main-thread-hasher.js';
+import type { Hasher, Transport } from './interfaces.js';
 import { IndexedDbResumeStore } from './persistence/indexeddb-resume-store.js';
 import { pdfBlob, signedInClient, stackInfo } from './testing/stack.js';
 import { createDefaultTransport } from './transport/index.js';
@@ -44,6 +46,16 @@ async function user() {
   const c = await signedInClient();
   clients.push(c.supabase);
   return c;
+}
+
+/** upload-handler's GET for a document: its status and row, or the error code it answered. */
+async function serverDocument(supabase: SupabaseClient, documentId: string): Promise<{ status?: string; document?: { fileHash: string | null }; error?: string }> {
+  const { data, error } = await supabase.functions.invoke(`upload-handler?documentId=${documentId}`, { method: 'GET' });
+  if (error) {
+    const body = await (error as { context?: Response }).context?.json().catch(() => undefined);
+    return { error: body?.error?.code ?? String(error) };
+  }
+  return data;
 }
 
 after(async () => {
@@ -108,6 +120,68 @@ describe('Uploader on the local stack', function () {
     expect(dup!.status).to.equal('duplicate');
     expect(dup!.duplicateOf).to.equal(first!.documentId);
     expect(bytes).to.equal(0);
+  });
+
+  it('a large new file: the bytes leave before its MD5 is known, the hash follows, the row ends with the real MD5', async () => {
+    const { supabase } = await user();
+    const requests: string[] = [];
+    const { url } = await stackInfo();
+    const realFetch = globalThis.fetch;
+    // The Uploader's backend calls go through fetch itself (not the client's), read at each call.
+    globalThis.fetch = (input, init) => {
+      const target = String(input instanceof Request ? input.url : input);
+      if (target.startsWith(`${url}/functions/v1/upload-handler`) && init?.method === 'POST') requests.push(String(init.body));
+      return realFetch(input, init);
+    };
+    const file = pdfBlob(8 * MiB, 31, 'late.pdf');
+    let done;
+    try {
+      const uploader = make(supabase);
+      await uploader.addFiles(file);
+      [done] = await settled(uploader);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(done!.status, done!.error?.message).to.equal('completed');
+    const bodies = requests.map((b) => JSON.parse(b) as Record<string, unknown>);
+    expect(bodies.map((b) => Object.keys(b).sort().join(','))).to.deep.equal([
+      'contentType,fileSize,filename,fingerprint',
+      'documentId,fileHash',
+    ]);
+    const md5 = SparkMD5.ArrayBuffer.hash(await file.arrayBuffer());
+    expect(bodies[1]).to.deep.equal({ documentId: done!.documentId, fileHash: md5 });
+    const row = await serverDocument(supabase, done!.documentId!);
+    expect([row.status, row.document?.fileHash]).to.deep.equal(['completed', md5]);
+  });
+
+  it('a late duplicate: the same file started classically in another tab while this one sent ahead of its hash; this one resolves to it', async () => {
+    const { supabase, userId } = await user();
+    const file = pdfBlob(6 * MiB, 32, 'twice.pdf');
+    // This tab's hash is held back until the other tab has stored the file.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const real = new MainThreadHasher();
+    const held: Hasher = { hash: async (blob, options) => { const h = await real.hash(blob, options); await gate; return h; } };
+    const ahead = make(supabase, { hasher: held });
+    await ahead.addFiles(file);
+    await until(() => ahead.getSnapshot().files[0]?.bytesSent === file.size, 30_000);
+    const pendingId = ahead.getSnapshot().files[0]!.documentId!;
+
+    // Another device: its own resume records (a tab of this browser would find this upload's record and continue it).
+    const other = make(supabase, { hashWhileUploading: false, resumeStore: new IndexedDbResumeStore({ databaseName: `v2-uploader-test-${crypto.randomUUID()}` }) });
+    await other.addFiles(new File([file], 'twice.pdf', { type: 'application/pdf' }));
+    const [stored] = await settled(other);
+    expect(stored!.status, stored!.error?.message).to.equal('completed');
+    expect(stored!.documentId).to.not.equal(pendingId);
+
+    release();
+    const [resolved] = await settled(ahead);
+    expect(resolved!.status, resolved!.error?.message).to.equal('duplicate');
+    expect(resolved!.duplicateOf).to.equal(stored!.documentId);
+    expect((await serverDocument(supabase, pendingId)).error, 'one row per hash: the merged one is gone').to.equal('document_not_found');
+    expect((await serverDocument(supabase, stored!.documentId!)).document?.fileHash).to.equal(SparkMD5.ArrayBuffer.hash(await file.arrayBuffer()));
+    const { data: objects } = await supabase.storage.from('documents').list(`${userId}/${pendingId}`);
+    expect(objects ?? []).to.have.length(0, 'the merged document\'s object is removed');
   });
 
   it('pauses and resumes a TUS upload from the server offset', async () => {

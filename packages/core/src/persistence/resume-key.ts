@@ -12,3 +12,12 @@
 export function resumeKey({ userId, hash, size }: { userId: string; hash: string; size: number }): string {
   return `${userId}:${hash}:${size}`;
 }
+
+/**
+ * The key of an upload started with a fingerprint, before its whole-file hash is known:
+ * `${userId}:${fingerprint}:${size}` (a fingerprint carries its `md5-ends-1m:` prefix, so it
+ * never equals a hash key). Once the hash is delivered, the record moves to {@link resumeKey}.
+ */
+export function fingerprintResumeKey({ userId, fingerprint, size }: { userId: string; fingerprint: string; size: number }): string {
+  return `${userId}:${fingerprint}:${size}`;
+}

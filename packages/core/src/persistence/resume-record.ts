@@ -24,6 +24,7 @@ export function toStoredRecord(record: ResumeRecord): ResumeRecord {
     plan,
     size: record.size,
     hash: record.hash,
+    ...(record.fingerprint === undefined ? {} : { fingerprint: record.fingerprint }),
     updatedAt: record.updatedAt,
   };
 }
@@ -41,7 +42,9 @@ export function isResumeRecord(value: unknown): value is ResumeRecord {
     typeof r['documentId'] === 'string' &&
     (r['uploadUrl'] === undefined || typeof r['uploadUrl'] === 'string') &&
     typeof r['size'] === 'number' &&
-    typeof r['hash'] === 'string' &&
+    (r['hash'] === undefined || typeof r['hash'] === 'string') &&
+    (r['fingerprint'] === undefined || typeof r['fingerprint'] === 'string') &&
+    (typeof r['hash'] === 'string' || typeof r['fingerprint'] === 'string') &&
     typeof r['updatedAt'] === 'number' &&
     typeof plan === 'object' &&
     plan !== null &&

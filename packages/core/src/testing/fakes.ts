@@ -1,7 +1,7 @@
 // Scripted stand-ins for the Uploader's I/O, for unit tests of the store's behaviour (the
 // integration tests use the real local stack instead).
 import type {
-  BackendApi, Hasher, InitResult, ProgressEvent, ProgressFeed, ServerProgress, Transport, TransferOptions, UploadPlan,
+  BackendApi, FingerprintStart, HashDelivery, Hasher, InitResult, ProgressEvent, ProgressFeed, ServerProgress, Transport, TransferOptions, UploadPlan,
 } from '../interfaces.js';
 import { MemoryResumeStore } from '../persistence/indexeddb-resume-store.js';
 import { UploadError } from '../upload-error.js';
@@ -47,6 +47,70 @@ export class FakeApi implements BackendApi {
   async userId(): Promise<string> {
     return 'user-1';
   }
+}
+
+/**
+ * A FakeApi that also takes late hashes (a start with a fingerprint, the hash delivered later).
+ * By default every fingerprint start is a new document (`late-1`, `late-2`…) and every hash is
+ * recorded.
+ */
+export class FakeLateHashApi extends FakeApi {
+  starts: { filename: string; contentType: string; fileSize: number; fingerprint: string }[] = [];
+  deliveries: { documentId: string; fileHash: string }[] = [];
+  /** Answers for startWithFingerprint, used in order (the last one repeats). */
+  startAnswers: (FingerprintStart | UploadError)[] = [];
+  /** Answers for deliverHash, used in order (the last one repeats). */
+  deliveryAnswers: (HashDelivery | UploadError)[] = [];
+  #starts = 0;
+  #deliveries = 0;
+
+  async startWithFingerprint(body: FakeLateHashApi['starts'][number]): Promise<FingerprintStart> {
+    this.starts.push(body);
+    const n = this.#starts++;
+    const answer = this.startAnswers[Math.min(n, this.startAnswers.length - 1)] ?? {
+      candidate: false, documentId: `late-${n + 1}`, upload: plan(), features: { realtime: true, llamaParse: false },
+    };
+    if (answer instanceof UploadError) throw answer;
+    return answer;
+  }
+  async deliverHash(body: { documentId: string; fileHash: string }): Promise<HashDelivery> {
+    this.deliveries.push(body);
+    const answer = this.deliveryAnswers[Math.min(this.#deliveries++, this.deliveryAnswers.length - 1)] ?? {
+      duplicate: false, documentId: body.documentId, status: 'uploading',
+    };
+    if (answer instanceof UploadError) throw answer;
+    return answer;
+  }
+}
+
+/** A hasher whose hashes finish when the test says (`finish`), to order them against transfers. */
+export class DeferredHasher implements Hasher {
+  pending: { file: Blob; resolve(hash: string): void; reject(error: unknown): void; signal: AbortSignal }[] = [];
+  hash(file: Blob, { signal, onProgress }: { signal: AbortSignal; onProgress?: (fraction: number) => void }): Promise<string> {
+    onProgress?.(0.1);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ file, resolve, reject, signal });
+      signal.addEventListener('abort', () => reject(new UploadError('stopped', { code: 'aborted' })), { once: true });
+    });
+  }
+  /** Finishes the oldest hash still pending with `hash`. */
+  finish(hash: string): void {
+    const job = this.pending.shift();
+    if (!job) throw new Error('no hash is pending');
+    job.resolve(hash);
+  }
+}
+
+/** Bytes that start like a PDF, deterministic for a seed (over 2 MiB, a file that starts with a fingerprint). */
+export function pdfBlob(size: number, seed = 1, name = 'doc.pdf'): File {
+  const bytes = new Uint8Array(size);
+  let x = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    bytes[i] = x >>> 24;
+  }
+  bytes.set(new TextEncoder().encode('%PDF-1.7\n'), 0);
+  return new File([bytes], name, { type: 'application/pdf' });
 }
 
 /** A transport whose sends are driven by the test: `script` decides what each send does. */

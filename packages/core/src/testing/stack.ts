@@ -36,17 +36,8 @@ export async function signedInClient(): Promise<{ supabase: SupabaseClient; user
   return { supabase, userId: data.user.id, email };
 }
 
-/** Bytes that start like a PDF, deterministic for a seed. */
-export function pdfBlob(size: number, seed = 1, name = 'doc.pdf'): File {
-  const bytes = new Uint8Array(size);
-  let x = seed >>> 0;
-  for (let i = 0; i < size; i++) {
-    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
-    bytes[i] = x >>> 24;
-  }
-  bytes.set(new TextEncoder().encode('%PDF-1.7\n'), 0);
-  return new File([bytes], name, { type: 'application/pdf' });
-}
+export { pdfBlob } from './fakes.js';
+import { pdfBlob } from './fakes.js';
 
 /** A pending document made through upload-handler, with its plan and the PDF bytes to send. */
 export async function createDocument(supabase: SupabaseClient, seed: number): Promise<{ documentId: string; plan: UploadPlan; file: File }> {

@@ -86,6 +86,40 @@ describe('createBackendApi (scripted fetch)', () => {
     expect(JSON.parse(calls[0]!.body!)).to.deep.equal(body);
   });
 
+  it('late hash: a fingerprint start and a hash delivery, read into their documented shapes; hash_mismatch and hash_conflict become file-changed', async () => {
+    const features = { realtime: true, llamaParse: false };
+    const upload = { strategy: 'tus', bucket: 'documents', path: 'u/d/f.pdf', signedUrl: 's', token: 't', tusEndpoint: 'e', chunkSize: 6, expiresAt: null };
+    const { calls, fetch } = scriptedFetch(
+      json(200, { candidate: true, duplicate: false, features }),
+      json(201, { documentId: 'd1', duplicate: false, candidate: false, hashPending: true, upload, features, document: {} }),
+      json(200, { documentId: 'd1', duplicate: false, hashRecorded: true, status: 'uploaded', document: {} }),
+      json(200, { documentId: 'd0', duplicate: true, resolvedFrom: 'd1', status: 'completed', document: {} }),
+      json(422, { error: { code: 'hash_mismatch', message: 'The object in Storage has another MD5.' } }),
+      json(409, { error: { code: 'hash_conflict', message: 'Another hash is recorded.' } }),
+      json(409, { error: { code: 'invalid_state', message: 'The document failed.' } }),
+      json(200, { candidate: 'maybe', features }),
+    );
+    const api = createBackendApi(fakeClient('token-1'), { ...options, fetch });
+    const signal = new AbortController().signal;
+    const start = { filename: 'f.pdf', contentType: 'application/pdf', fileSize: 9_000_000, fingerprint: `md5-ends-1m:${'b'.repeat(32)}` };
+    expect(await api.startWithFingerprint!(start, signal)).to.deep.equal({ candidate: true, features });
+    expect(await api.startWithFingerprint!(start, signal)).to.deep.equal({ candidate: false, documentId: 'd1', upload, features });
+    expect(JSON.parse(calls[0]!.body!)).to.deep.equal(start);
+    const hash = { documentId: 'd1', fileHash: 'a'.repeat(32) };
+    expect(await api.deliverHash!(hash, signal)).to.deep.equal({ duplicate: false, documentId: 'd1', status: 'uploaded' });
+    expect(await api.deliverHash!(hash, signal)).to.deep.equal({ duplicate: true, documentId: 'd0', resolvedFrom: 'd1', status: 'completed' });
+    expect([calls[2]!.method, JSON.parse(calls[2]!.body!)]).to.deep.equal(['POST', hash]);
+    for (const [status, serverCode] of [[422, 'hash_mismatch'], [409, 'hash_conflict']] as const) {
+      const error = (await api.deliverHash!(hash, signal).catch((e: unknown) => e)) as TransportError;
+      expect([error.code, error.status, error.retryable, error.serverCode]).to.deep.equal(['file-changed', status, false, serverCode]);
+      expect(error.message).to.match(/changed while it was being uploaded/);
+    }
+    const other = (await api.deliverHash!(hash, signal).catch((e: unknown) => e)) as TransportError;
+    expect([other.code, other.status, other.serverCode]).to.deep.equal(['http', 409, 'invalid_state']);
+    const odd = (await api.startWithFingerprint!(start, signal).catch((e: unknown) => e)) as TransportError;
+    expect([odd.code, odd.retryable]).to.deep.equal(['http', false]);
+  });
+
   it('sends the anon key as bearer when signed out, so the function answers auth_missing', async () => {
     const { calls, fetch } = scriptedFetch(json(401, { error: { code: 'auth_missing', message: 'Sign in first.' } }));
     const api = createBackendApi(fakeClient(null), { ...options, fetch });

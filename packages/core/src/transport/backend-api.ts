@@ -1,7 +1,7 @@
 // The backend's HTTP API (supabase/functions/README.md) over plain fetch: we pass our own
 // AbortSignal, read error bodies and headers (Retry-After), and read the session afresh for
 // every request, so a token refreshed mid-upload is used by the very next call.
-import type { BackendApi, InitResult, ServerProgress } from '../interfaces.js';
+import type { BackendApi, FingerprintStart, HashDelivery, InitResult, ServerProgress, UploadPlan } from '../interfaces.js';
 import { UploadError, type UploadErrorRequest } from '../upload-error.js';
 import { withAnonymousSignIn } from './anonymous-sign-in.js';
 import { type AnySupabaseClient, clientConfig, type ClientConfigOptions } from './client-config.js';
@@ -111,6 +111,25 @@ export function createBackendApi(client: AnySupabaseClient, options: BackendApiO
       if (!isInitResult(answer)) throw unexpected({ method: 'POST', url: `${functionsUrl}/upload-handler` }, 200, JSON.stringify(answer), 'Starting the upload');
       return answer;
     },
+    async startWithFingerprint(body, signal) {
+      const answer = await call('POST', 'upload-handler', '', body, signal, 'Starting the upload');
+      if (!isFingerprintStart(answer)) throw unexpected({ method: 'POST', url: `${functionsUrl}/upload-handler` }, 200, JSON.stringify(answer), 'Starting the upload');
+      return answer.candidate
+        ? { candidate: true, features: answer.features }
+        : { candidate: false, documentId: answer.documentId, upload: answer.upload, features: answer.features };
+    },
+    async deliverHash(body, signal) {
+      let answer: unknown;
+      try {
+        answer = await call('POST', 'upload-handler', '', body, signal, 'Recording the file\'s hash');
+      } catch (error) {
+        throw fileChanged(error);
+      }
+      if (!isHashDelivery(answer)) throw unexpected({ method: 'POST', url: `${functionsUrl}/upload-handler` }, 200, JSON.stringify(answer), 'Recording the file\'s hash');
+      return answer.duplicate
+        ? { duplicate: true, documentId: answer.documentId, resolvedFrom: answer.resolvedFrom, status: answer.status }
+        : { duplicate: false, documentId: answer.documentId, status: answer.status };
+    },
     async reportProgress(body, signal) {
       await call('PUT', 'upload-handler', '', body, signal, 'Reporting progress');
     },
@@ -187,13 +206,48 @@ function unexpected(request: UploadErrorRequest, status: number, text: string, w
   });
 }
 
+/**
+ * The server holds other bytes for the document than the hash says (`hash_mismatch`: Storage's
+ * MD5 of the object differs; `hash_conflict`: another hash is already recorded): the file
+ * changed while it was being sent. No retry helps; the file must be picked again.
+ */
+function fileChanged(error: unknown): unknown {
+  if (!(error instanceof TransportError) || (error.serverCode !== 'hash_mismatch' && error.serverCode !== 'hash_conflict')) return error;
+  return new TransportError('The file changed while it was being uploaded, so what arrived is not this file. Pick the file again.', {
+    code: 'file-changed',
+    request: error.request ?? { method: 'POST', url: '' },
+    status: error.status,
+    retryable: false,
+    serverCode: error.serverCode,
+    responseBody: error.responseBody,
+    cause: error,
+  });
+}
+
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+const isPlan = (upload: unknown): upload is UploadPlan =>
+  isObject(upload) && (upload.strategy === 'put' || upload.strategy === 'tus') && typeof upload.token === 'string' && typeof upload.path === 'string';
+
+const isStatus = (value: unknown): value is HashDelivery['status'] =>
+  typeof value === 'string' && ['pending', 'uploading', 'uploaded', 'processing', 'parsing', 'embedding', 'completed', 'failed', 'cancelled'].includes(value);
+
+function isFingerprintStart(value: unknown): value is FingerprintStart {
+  if (!isObject(value) || !isObject(value.features)) return false;
+  if (value.candidate === true) return true;
+  return value.candidate === false && typeof value.documentId === 'string' && isPlan(value.upload);
+}
+
+function isHashDelivery(value: unknown): value is HashDelivery {
+  if (!isObject(value) || typeof value.documentId !== 'string' || typeof value.duplicate !== 'boolean' || !isStatus(value.status)) return false;
+  return !value.duplicate || typeof value.resolvedFrom === 'string';
+}
 
 function isInitResult(value: unknown): value is InitResult {
   if (!isObject(value) || typeof value.documentId !== 'string' || typeof value.duplicate !== 'boolean') return false;
   const upload = value.upload;
   if (upload === undefined) return value.duplicate;
-  return isObject(upload) && (upload.strategy === 'put' || upload.strategy === 'tus') && typeof upload.token === 'string' && typeof upload.path === 'string';
+  return isPlan(upload);
 }
 
 function toServerProgress(value: unknown): ServerProgress {

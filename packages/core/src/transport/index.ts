@@ -14,7 +14,7 @@ export {
   MAX_RETRY_AFTER_MS, RETRY_BASE_MS, RETRY_CAP_MS, RETRY_FACTOR, parseRetryAfter, retryAfterOf, retryDelay, shouldRetry,
 } from './retry.js';
 export type { RetryDelayOptions } from './retry.js';
-export { TransportError, isTokenExpired, isUploadGone } from './transport-error.js';
+export { DiscardUpload, TransportError, isTokenExpired, isUploadGone } from './transport-error.js';
 export type { TransportErrorOptions } from './transport-error.js';
 
 export interface DefaultTransportOptions {

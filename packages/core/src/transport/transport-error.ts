@@ -82,3 +82,13 @@ export function networkError(request: UploadErrorRequest, cause: unknown, what: 
     cause,
   });
 }
+
+/**
+ * The reason a transfer's signal aborts with when what was sent is unwanted (the file turned
+ * out to be a duplicate of another document, or not the file that was hashed): besides
+ * stopping, the transport discards it on the server (a TUS upload is terminated) instead of
+ * keeping it to resume.
+ */
+export class DiscardUpload extends Error {
+  override readonly name = 'DiscardUpload';
+}

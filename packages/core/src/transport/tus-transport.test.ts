@@ -4,7 +4,7 @@ import { DefaultHttpStack, type HttpRequest, type HttpResponse, type HttpStack }
 import type { TransferOptions, UploadPlan } from '../interfaces.js';
 import { pdfBlob, signedInClient, stackInfo } from '../testing/stack.js';
 import { createBackendApi } from './backend-api.js';
-import { TransportError } from './transport-error.js';
+import { DiscardUpload, isUploadGone, TransportError } from './transport-error.js';
 import { createTusTransport, tusError } from './tus-transport.js';
 
 const MiB = 1024 * 1024;
@@ -94,6 +94,14 @@ function transfer(file: Blob, extra: Partial<TransferOptions> = {}) {
   return { options, progress, urls };
 }
 
+async function until(check: () => unknown, ms = 10_000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 const increasing = (values: number[]) => values.every((v, i) => i === 0 || v > values[i - 1]!);
 
 describe('createTusTransport (local stack)', () => {
@@ -153,6 +161,27 @@ describe('createTusTransport (local stack)', () => {
     expect(seen.slice(1).every((r) => r.method === 'PATCH')).to.equal(true);
     expect(seen.every((r) => r.signature === plan.token)).to.equal(true);
     await expectStored(supabase, plan.path, file);
+  });
+
+  it('aborted with DiscardUpload, the upload is terminated on the server (DELETE with x-signature): it cannot be resumed', async function () {
+    this.timeout(30_000);
+    const file = pdfBlob(8 * MiB, 18, 'discard.pdf');
+    const { plan } = await handMadePlan('discard.pdf');
+    const controller = new AbortController();
+    const { stack, seen } = watchedStack();
+    const first = transfer(file, {
+      signal: controller.signal,
+      onProgress: (bytes) => {
+        if (bytes >= 2 * MiB) controller.abort(new DiscardUpload('a duplicate'));
+      },
+    });
+    const aborted = (await createTusTransport({ httpStack: stack }).send(file, plan, first.options).catch((e: unknown) => e)) as TransportError;
+    expect(aborted.code).to.equal('aborted');
+    await until(() => seen.some((r) => r.method === 'DELETE'));
+    const deleted = seen.find((r) => r.method === 'DELETE')!;
+    expect([deleted.url, deleted.signature]).to.deep.equal([first.urls[0], plan.token]);
+    const gone = (await createTusTransport().send(file, plan, transfer(file, { resumeUrl: first.urls[0]! }).options).catch((e: unknown) => e)) as TransportError;
+    expect(isUploadGone(gone), gone.message).to.equal(true);
   });
 
   it('a token that expires mid-upload fails as "token expired"; a new token resumes from the offset', async function () {

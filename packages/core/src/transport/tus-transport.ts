@@ -7,7 +7,7 @@ import type { TransferOptions, TransferResult, Transport, UploadPlan } from '../
 import { callSafely } from '../util/call-safely.js';
 import { forwardProgress } from './callbacks.js';
 import { storageError } from './storage-errors.js';
-import { abortedError, networkError, TransportError } from './transport-error.js';
+import { abortedError, DiscardUpload, networkError, TransportError } from './transport-error.js';
 
 /**
  * tus-js-client's `HttpStack`, restated: naming its type in ours would pull tus-js-client's
@@ -92,9 +92,9 @@ async function sendTus(
     };
     const onAbort = () => {
       settle(() => {
-        // Stops the running request and any further callback; false: keep the upload on the
-        // server so it can be resumed.
-        void upload.abort(false);
+        // Stops the running request and any further callback. The upload stays on the server
+        // to be resumed, unless what was sent is unwanted: then it is terminated (a DELETE).
+        upload.abort(signal.reason instanceof DiscardUpload).catch(() => {});
         reject(abortedError(upload.url ? { method: 'PATCH', url: upload.url } : first, signal.reason));
       });
     };

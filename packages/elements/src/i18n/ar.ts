@@ -36,6 +36,7 @@ export const ar: LocaleStrings = {
   errorHint: (code, status) => {
     if (code === 'network') return 'انقطع الاتصال. تحقق من الشبكة؛ ستتم إعادة المحاولة.';
     if (code === 'processing-failed') return 'تعذّر على الخادم معالجة المستند. أعد المحاولة أو ارفع ملفًا آخر.';
+    if (code === 'file-changed') return 'تغيّر الملف أثناء رفعه. اختره مرة أخرى.';
     if (code === 'auth-required') return 'سجّل الدخول لرفع الملفات.';
     if (status === 401 || status === 403) return 'انتهت الجلسة. سجّل الدخول مجددًا ثم أعد المحاولة.';
     if (status === 413) return 'الملف أكبر مما يقبله الخادم.';

@@ -35,6 +35,7 @@ export const de: LocaleStrings = {
   errorHint: (code, status) => {
     if (code === 'network') return 'Die Verbindung ist abgebrochen. Netzwerk prüfen; es wird erneut versucht.';
     if (code === 'processing-failed') return 'Der Server konnte das Dokument nicht verarbeiten. Erneut versuchen oder eine andere Datei hochladen.';
+    if (code === 'file-changed') return 'Die Datei hat sich während des Hochladens geändert. Bitte erneut auswählen.';
     if (code === 'auth-required') return 'Zum Hochladen bitte anmelden.';
     if (status === 401 || status === 403) return 'Die Sitzung ist abgelaufen. Bitte neu anmelden und erneut versuchen.';
     if (status === 413) return 'Die Datei ist größer, als der Server annimmt.';

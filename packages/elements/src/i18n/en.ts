@@ -35,6 +35,7 @@ export const en: LocaleStrings = {
   errorHint: (code, status) => {
     if (code === 'network') return 'The connection was lost. Check your network; it will retry.';
     if (code === 'processing-failed') return 'The server could not process this document. Retry, or upload another file.';
+    if (code === 'file-changed') return 'The file changed while it was uploading. Pick it again.';
     if (code === 'auth-required') return 'Sign in to upload.';
     if (status === 401 || status === 403) return 'Your session ended. Sign in again, then retry.';
     if (status === 413) return 'The file is larger than the server accepts.';
