@@ -93,12 +93,20 @@ window.rel = {
     });
   },
 
-  /** One upload that Node may interrupt (crash tests): state in window.relState. */
-  start(spec) {
+  /**
+   * One upload that Node may interrupt (crash tests): state in window.relState. With
+   * `holdHash`, the whole-file hash never finishes on this page, so the bytes travel while the
+   * document still waits for its hash (a crash then lands between transfer and hash).
+   */
+  start(spec, { holdHash = false } = {}) {
     // The previous start's store (the file before this one, still followed through processing)
     // must not write into the new relState: one upload per start.
     window.relUploader?.destroy();
-    const uploader = new Uploader({ supabase });
+    /** @type {import('../../packages/core/dist/index.js').Hasher} */
+    const heldHasher = {
+      hash: (_file, { signal }) => new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason), { once: true })),
+    };
+    const uploader = new Uploader({ supabase, ...(holdHash ? { hasher: heldHasher } : {}) });
     window.relUploader = uploader;
     window.relState = { bytesSent: 0, status: 'queued', result: null };
     uploader.subscribe(() => {
@@ -107,6 +115,8 @@ window.rel = {
       window.relState.bytesSent = f.bytesSent;
       window.relState.status = f.status;
       window.relState.documentId = f.documentId;
+      // Set once the server has the whole-file hash and the resume record is under it.
+      window.relState.hash = f.hash;
       if ((f.status === 'failed' || f.status === 'cancelled') && !window.relState.result) {
         window.relState.result = { ...spec, outcome: f.status, attempt: f.attempt, ...errorInfo(f) };
       }

@@ -13,6 +13,7 @@ import { DiscardUpload, isTokenExpired, isUploadGone } from './transport/transpo
 import { claimedDocumentType } from './validation/validate.js';
 import type { UploadFileState } from './types.js';
 import { UploadError } from './upload-error.js';
+import { randomUuid } from './util/random-uuid.js';
 import type { ResolvedOptions } from './uploader-options.js';
 
 export interface TaskContext {
@@ -156,8 +157,11 @@ async function startWithFingerprint(run: Run): Promise<Started> {
   try {
     ctx.dispatch({ type: 'initializing', id });
     const contentType = claimedDocumentType(file.name, file.type) ?? file.type;
+    // One key for every try of this start: a try whose answer was lost made a document, and the
+    // next try gets that one back rather than a "candidate" (itself) and a second document.
+    const idempotencyKey = randomUuid();
     const start = await retrying(
-      () => ctx.api.startWithFingerprint!({ filename: file.name, contentType, fileSize: blob.size, fingerprint }, signal).catch((error: unknown) => {
+      () => ctx.api.startWithFingerprint!({ filename: file.name, contentType, fileSize: blob.size, fingerprint, idempotencyKey }, signal).catch((error: unknown) => {
         throw toUploadError(error, id);
       }),
       retryOptions(run),
@@ -223,7 +227,13 @@ async function adoptUnhashed(run: Run, fpKey: string, slot: ResumeSlot): Promise
       retryOptions(run),
     );
     if (record && !delivery.duplicate) {
-      await ctx.store.put({ ...record, key: slot.key, hash: slot.hash, updatedAt: ctx.clock.now() }).catch(() => {});
+      // Its TUS upload is resumed only when this page sent it from this very file (a pause, a
+      // retry). After a reload the file picked again is known only by its fingerprint (size,
+      // first and last MiB), not its bytes: the document is reused but its bytes are sent again
+      // from the start, so a different file with the same ends can never be spliced onto them.
+      // (That costs only what went out before the hash was known.)
+      const sameFile = current?.documentId === record.documentId;
+      await ctx.store.put({ ...record, key: slot.key, hash: slot.hash, uploadUrl: sameFile ? record.uploadUrl : undefined, updatedAt: ctx.clock.now() }).catch(() => {});
     }
   } catch (error) {
     // Stopped, or the backend could not be reached: the file stops here (a later try adopts).
@@ -317,7 +327,6 @@ async function deliverLateHash(run: Run, documentId: string, hash: string, slot:
     { maxAttempts: ctx.options.maxAttempts, signal: run.signal, clock: ctx.clock, random: ctx.random },
   );
   check(run);
-  ctx.dispatch({ type: 'hashed', id, hash });
   if (!delivery.duplicate && ctx.options.resume) {
     const fpKey = slot.key;
     const record = await ctx.store.get(fpKey);
@@ -329,6 +338,8 @@ async function deliverLateHash(run: Run, documentId: string, hash: string, slot:
     if (record) await ctx.store.put({ ...record, key, hash, updatedAt: ctx.clock.now() }).catch(() => {});
     await ctx.store.delete(fpKey).catch(() => {});
   }
+  // Only now: a file whose state has its hash has it recorded by the server and in its record.
+  ctx.dispatch({ type: 'hashed', id, hash });
   return delivery;
 }
 

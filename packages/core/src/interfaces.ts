@@ -74,10 +74,14 @@ export interface BackendApi {
   initUpload(body: { filename: string; contentType: string; fileSize: number; fileHash: string }, signal: AbortSignal): Promise<InitResult>;
   /**
    * Starts with a cheap fingerprint (see {@link fingerprintOf}) so the bytes can leave while the
-   * whole file is still being hashed. Optional: without it (and {@link deliverHash}) every file
+   * whole file is still being hashed. `idempotencyKey` (a UUID, the same for every retry of one
+   * start) makes a repeat answer the document the first try made, when its answer was lost. Optional: without it (and {@link deliverHash}) every file
    * is hashed before its first byte is sent.
    */
-  startWithFingerprint?(body: { filename: string; contentType: string; fileSize: number; fingerprint: string }, signal: AbortSignal): Promise<FingerprintStart>;
+  startWithFingerprint?(
+    body: { filename: string; contentType: string; fileSize: number; fingerprint: string; idempotencyKey: string },
+    signal: AbortSignal,
+  ): Promise<FingerprintStart>;
   /**
    * Delivers the whole-file MD5 of a document started with a fingerprint. Fails with code
    * `file-changed` when the server holds other bytes for it (the file changed while it was sent).

@@ -37,7 +37,8 @@ describe('late hash: bytes leave before the whole-file hash', () => {
     await until(() => transport.sends.length === 1);
     // The transfer is under way and the hash is not known yet.
     expect(hasher.pending).to.have.length(1);
-    expect(api.starts).to.deep.equal([{ filename: 'big.pdf', contentType: 'application/pdf', fileSize: file.size, fingerprint }]);
+    expect(api.starts).to.deep.equal([{ filename: 'big.pdf', contentType: 'application/pdf', fileSize: file.size, fingerprint, idempotencyKey: api.starts[0]!.idempotencyKey }]);
+    expect(api.starts[0]!.idempotencyKey).to.match(/^[0-9a-f-]{36}$/);
     expect(api.inits).to.have.length(0);
     expect(api.deliveries).to.have.length(0);
     const fpKey = fingerprintResumeKey({ userId: 'user-1', fingerprint, size: file.size });
@@ -71,6 +72,21 @@ describe('late hash: bytes leave before the whole-file hash', () => {
     up.destroy();
   });
 
+  it('a fingerprint start whose answer was lost is tried again with the same idempotency key; the next file gets a new one', async () => {
+    const { options, api, hasher } = late();
+    api.startAnswers = [new UploadError('reset', { code: 'network' }), { candidate: false, documentId: 'late-1', upload: plan(), features }];
+    const uploader = new Uploader(options);
+    await uploader.addFiles(bigFile());
+    await until(() => api.starts.length === 2);
+    expect(api.starts[1]!.idempotencyKey).to.equal(api.starts[0]!.idempotencyKey);
+    await until(() => status(uploader) === 'uploading');
+    hasher.finish(HASH);
+    await until(() => status(uploader) === 'uploaded');
+    await uploader.addFiles(pdfBlob(3 * MiB, 5, 'other.pdf'));
+    await until(() => api.starts.length === 3);
+    expect(api.starts[2]!.idempotencyKey).to.not.equal(api.starts[0]!.idempotencyKey);
+  });
+
   it('a late duplicate: the transfer is stopped, the file resolves to the earlier document, records are forgotten', async () => {
     const { options, api, transport, hasher, resumeStore } = late();
     api.deliveryAnswers = [{ duplicate: true, documentId: 'earlier', resolvedFrom: 'late-1', status: 'completed' }];
@@ -82,6 +98,7 @@ describe('late hash: bytes leave before the whole-file hash', () => {
     await until(() => status(uploader) === 'duplicate');
     expect(transport.sends[0]!.options.signal.aborted).to.equal(true);
     expect(uploader.getSnapshot().files[0]).to.include({ duplicateOf: 'earlier', documentId: 'earlier' });
+    expect(uploader.getSnapshot().files[0]!.bytesSent).to.be.greaterThan(0, 'what was sent stays visible (a UI says it was dropped)');
     expect(await resumeStore.prune(0)).to.equal(0);
     expect(api.cancelled).to.deep.equal([]);
   });
@@ -158,7 +175,7 @@ describe('late hash: bytes leave before the whole-file hash', () => {
     expect(transport.sends[1]!.options.resumeUrl).to.equal('http://storage.invalid/tus/abc');
   });
 
-  it('after a reload mid-transfer: candidate, hash, the hash delivered for the document kept, then the classic start resumes it', async () => {
+  it('after a reload mid-transfer: candidate, hash, the hash delivered for the document kept, then the classic start reuses it, sending its bytes from the start', async () => {
     const { options, api, transport, hasher, resumeStore } = late();
     const file = bigFile();
     const fingerprint = await fingerprintOf(file, new AbortController().signal);
@@ -175,8 +192,36 @@ describe('late hash: bytes leave before the whole-file hash', () => {
     expect(api.deliveries).to.deep.equal([{ documentId: 'kept-doc', fileHash: HASH }]);
     expect(api.inits.map((i) => i.fileHash)).to.deep.equal([HASH]);
     expect(transport.sends).to.have.length(1);
-    expect(transport.sends[0]!.options.resumeUrl).to.equal('http://storage.invalid/tus/kept');
+    expect(uploader.getSnapshot().files[0]!.documentId).to.equal('kept-doc');
+    // Known by its fingerprint only, the file may not be the one whose bytes the kept upload
+    // holds (same size and ends, another middle): nothing is spliced onto them.
+    expect(transport.sends[0]!.options.resumeUrl).to.equal(undefined);
     expect(await resumeStore.get(fpKey)).to.equal(undefined);
+  });
+
+  it('paused before the hash was delivered: the resume delivers it and continues the same TUS upload (the same file, this page)', async () => {
+    const { options, api, transport, hasher } = late();
+    transport.script = [async (_n, o) => {
+      o.onUploadUrl?.('http://storage.invalid/tus/first');
+      await hangingSend(_n, o);
+    }];
+    const uploader = new Uploader(options);
+    await uploader.addFiles(bigFile());
+    await until(() => transport.sends.length === 1);
+    await new Promise((r) => setTimeout(r, 20)); // the URL is written to the record
+    const { id } = uploader.getSnapshot().files[0]!;
+    uploader.pause(id);
+    await until(() => hasher.pending[0]?.signal.aborted === true);
+    hasher.pending.shift();
+    api.startAnswers = [{ candidate: false, documentId: 'late-1', upload: plan(), features }, { candidate: true, features }];
+    api.answers = [{ duplicate: true, documentId: 'late-1', document: {} as never, upload: plan({ token: 'again' }), features }];
+    transport.script = [transport.script[0]!, completeSend];
+    uploader.resume(id);
+    await until(() => hasher.pending.length === 1);
+    hasher.finish(HASH);
+    await until(() => status(uploader) === 'uploaded');
+    expect(api.deliveries).to.deep.equal([{ documentId: 'late-1', fileHash: HASH }]);
+    expect(transport.sends[1]!.options.resumeUrl).to.equal('http://storage.invalid/tus/first');
   });
 
   it('a kept document that is gone (404) is let go: the file starts anew', async () => {

@@ -126,7 +126,9 @@ function update(file: UploadFileState, action: Action): UploadFileState | null {
       return file.status === 'paused' ? { ...next, resumeStatus: 'uploading' } : { ...next, status: 'uploading', resumeStatus: undefined };
     }
     case 'duplicate':
-      return { ...file, status: 'duplicate', documentId: action.documentId, duplicateOf: action.documentId, bytesSent: 0, speed: 0, etaSeconds: undefined, completedAt: action.at, resumeStatus: undefined };
+      // bytesSent stays: 0 when the server knew the file before any byte, more when the hash came
+      // late and the bytes sent meanwhile were dropped (a UI says which).
+      return { ...file, status: 'duplicate', documentId: action.documentId, duplicateOf: action.documentId, speed: 0, etaSeconds: undefined, completedAt: action.at, resumeStatus: undefined };
     case 'upload-progress':
       // Bytes confirmed never go back (a resumed TUS upload restarts from the server's offset).
       return { ...file, bytesSent: Math.max(file.bytesSent, Math.min(file.size, action.bytesSent)), speed: action.speed, etaSeconds: action.etaSeconds };

@@ -55,7 +55,7 @@ export class FakeApi implements BackendApi {
  * recorded.
  */
 export class FakeLateHashApi extends FakeApi {
-  starts: { filename: string; contentType: string; fileSize: number; fingerprint: string }[] = [];
+  starts: { filename: string; contentType: string; fileSize: number; fingerprint: string; idempotencyKey: string }[] = [];
   deliveries: { documentId: string; fileHash: string }[] = [];
   /** Answers for startWithFingerprint, used in order (the last one repeats). */
   startAnswers: (FingerprintStart | UploadError)[] = [];

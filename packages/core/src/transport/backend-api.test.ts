@@ -101,7 +101,7 @@ describe('createBackendApi (scripted fetch)', () => {
     );
     const api = createBackendApi(fakeClient('token-1'), { ...options, fetch });
     const signal = new AbortController().signal;
-    const start = { filename: 'f.pdf', contentType: 'application/pdf', fileSize: 9_000_000, fingerprint: `md5-ends-1m:${'b'.repeat(32)}` };
+    const start = { filename: 'f.pdf', contentType: 'application/pdf', fileSize: 9_000_000, fingerprint: `md5-ends-1m:${'b'.repeat(32)}`, idempotencyKey: '0b6f0d0e-8a57-4c43-9d7e-2d8b2b1b9f3a' };
     expect(await api.startWithFingerprint!(start, signal)).to.deep.equal({ candidate: true, features });
     expect(await api.startWithFingerprint!(start, signal)).to.deep.equal({ candidate: false, documentId: 'd1', upload, features });
     expect(JSON.parse(calls[0]!.body!)).to.deep.equal(start);

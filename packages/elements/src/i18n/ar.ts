@@ -31,6 +31,7 @@ export const ar: LocaleStrings = {
   progressLabel: (name) => `تقدّم ${name}`,
   remaining: (d) => `متبقٍ ${d}`,
   duplicate: 'رفعت هذا الملف من قبل؛ لم يُرسل شيء مرة أخرى.',
+  duplicateDropped: 'رفعت هذا الملف من قبل؛ أُهملت هذه النسخة ويُستخدم الملف السابق.',
   stuck: 'لا تقدّم منذ أكثر من 30 دقيقة. أعد المحاولة أو تواصل مع الدعم.',
   retryingIn: (d) => `إعادة المحاولة خلال ${d}`,
   errorHint: (code, status) => {

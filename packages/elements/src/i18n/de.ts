@@ -30,6 +30,7 @@ export const de: LocaleStrings = {
   progressLabel: (name) => `Fortschritt von ${name}`,
   remaining: (d) => `noch ${d}`,
   duplicate: 'Diese Datei wurde schon hochgeladen; es wurde nichts erneut gesendet.',
+  duplicateDropped: 'Diese Datei wurde schon hochgeladen; diese Kopie wurde verworfen, die frühere wird verwendet.',
   stuck: 'Seit über 30 Minuten kein Fortschritt. Erneut versuchen oder den Support kontaktieren.',
   retryingIn: (d) => `Neuer Versuch in ${d}`,
   errorHint: (code, status) => {

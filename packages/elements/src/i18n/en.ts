@@ -30,6 +30,7 @@ export const en: LocaleStrings = {
   progressLabel: (name) => `Progress of ${name}`,
   remaining: (d) => `${d} left`,
   duplicate: 'You uploaded this file before; nothing was sent again.',
+  duplicateDropped: 'You uploaded this file before; this copy was dropped and the earlier one is used.',
   stuck: 'No progress for over 30 minutes. Retry, or contact support if it stays stuck.',
   retryingIn: (d) => `Trying again in ${d}`,
   errorHint: (code, status) => {

@@ -25,6 +25,8 @@ export interface LocaleStrings {
   progressLabel: (name: string) => string;
   remaining: (duration: string) => string;
   duplicate: string;
+  /** A duplicate found only after some bytes were sent (the hash came late): they were dropped. */
+  duplicateDropped: string;
   stuck: string;
   retryingIn: (duration: string) => string;
   /**

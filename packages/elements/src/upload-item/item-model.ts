@@ -82,7 +82,7 @@ export function messagesOf(file: UploadFileState, locale: ResolvedLocale, now: n
       messages.push({ tone: 'warning', text: hint, detail: undefined });
     }
   }
-  if (file.status === 'duplicate') messages.push({ tone: 'info', text: strings.duplicate, detail: undefined });
+  if (file.status === 'duplicate') messages.push({ tone: 'info', text: file.bytesSent > 0 ? strings.duplicateDropped : strings.duplicate, detail: undefined });
   if (file.stuck) messages.push({ tone: 'warning', text: strings.stuck, detail: undefined });
   return messages;
 }

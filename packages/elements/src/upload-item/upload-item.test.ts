@@ -156,6 +156,17 @@ describe('<v2-upload-item> states', () => {
     expect(text(el, 'message')).to.equal('You uploaded this file before; nothing was sent again.');
   });
 
+  it('says a duplicate found after some bytes went out (a late hash) was dropped, not that nothing was sent', async () => {
+    const el = await render(file({ status: 'duplicate', progress: 1, duplicateOf: 'doc-1', bytesSent: 3_000_000 }));
+    expect(text(el, 'message')).to.equal('You uploaded this file before; this copy was dropped and the earlier one is used.');
+  });
+
+  it('says a file that changed while it was uploading must be picked again', async () => {
+    const error = new UploadError('The file changed while it was being uploaded', { code: 'file-changed', status: 422 });
+    const el = await render(file({ status: 'failed', error }));
+    expect(text(el, 'message')).to.contain('The file changed while it was uploading. Pick it again.');
+  });
+
   it('explains a too-large file with both sizes, in English, German and Arabic: the core\'s texts', async () => {
     const error = new UploadError('File is too large', { code: 'file-too-large' });
     const state = file({ status: 'failed', rejection: tooLarge, error });
