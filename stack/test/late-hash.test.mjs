@@ -176,3 +176,34 @@ test('late duplicate merged while a TUS upload is halfway: the upload finishes, 
     assert.equal(patches, 2, 'two chunks, the merge between them');
   }, 7 * MiB);
 });
+
+test('the fingerprint POST repeated with the same idempotencyKey (its 201 lost): the same document and a working plan, no second row', async () => {
+  const { client: c, user } = await signedInClient(stack);
+  const bytes = pdfBytes(3 * MiB, 41);
+  const md5 = createHash('md5').update(bytes).digest('hex');
+  const body = { filename: 'lost answer.pdf', contentType: 'application/pdf', fileSize: bytes.length, fingerprint: fingerprint(bytes), idempotencyKey: crypto.randomUUID() };
+  const first = await c.functions.invoke('upload-handler', { body });
+  assert.equal(first.error, null);
+  // The client never saw that answer: it sends the same request again.
+  const again = await c.functions.invoke('upload-handler', { body });
+  assert.equal(again.error, null);
+  assert.equal(again.response?.status, 201);
+  assert.deepEqual([again.data.documentId, again.data.candidate, again.data.hashPending], [first.data.documentId, false, true]);
+  const id = again.data.documentId;
+  const plan = again.data.upload;
+  assert.equal(plan.strategy, 'put');
+  assert.equal((await c.storage.from(plan.bucket).uploadToSignedUrl(plan.path, plan.token, bytes, { contentType: 'application/pdf' })).error, null,
+    'the repeated answer\'s plan takes the bytes');
+  await eventsIdle();
+  await eventually(async () => (await status(id)) === 'uploaded', 10_000);
+  const hash = await c.functions.invoke('upload-handler', { body: { documentId: id, fileHash: md5 } });
+  assert.deepEqual([hash.error, hash.data.duplicate, hash.data.hashRecorded], [null, false, true]);
+  await eventually(async () => (await status(id)) === 'completed', 10_000);
+  const rows = await stack.sql`select id, file_hash from public.documents where user_id = ${user.id}`;
+  assert.deepEqual(rows.map((r) => ({ ...r })), [{ id, file_hash: md5 }], 'one document, nothing left pending');
+
+  // The same key for another file is refused.
+  const other = await c.functions.invoke('upload-handler', { body: { ...body, filename: 'another.pdf' } });
+  assert.equal(other.response?.status, 422);
+  assert.equal((await other.response?.json())?.error?.code, 'idempotency_key_reused');
+});

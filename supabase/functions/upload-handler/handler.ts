@@ -28,6 +28,8 @@ const LateInitBody = z.object({
   contentType: z.string().max(255),
   fileSize: z.number().int().refine(Number.isSafeInteger, 'must be a safe integer'),
   fingerprint: z.string().max(128),
+  /** Optional: the same UUID on every repeat of this POST, so a repeat answers the same document. */
+  idempotencyKey: z.unknown().optional(),
 });
 
 /** Late hash (issue 19): the full MD5 of a document created with a fingerprint. */
@@ -148,13 +150,16 @@ async function planOrTakeBack(ctx: RequestContext, caller: User, document: Docum
  * could be the same file (same size and fingerprint, or same size and no fingerprint), answer
  * `candidate: true` and nothing else: the client hashes the whole file and uses the classic POST,
  * so a true duplicate still sends zero bytes. Otherwise the document is created with its hash
- * pending and the plan returned at once.
+ * pending and the plan returned at once. With an `idempotencyKey`, a repeat of the same request
+ * (its answer was lost) answers the key's document again instead of `candidate`; the same key for
+ * another file is 422 idempotency_key_reused (migration late_hash_idempotency).
  */
 async function lateInit(ctx: RequestContext, caller: User, body: z.infer<typeof LateInitBody>): Promise<Response> {
   const filename = normaliseFilename(body.filename);
   const contentType = checkType(filename, body.contentType);
   checkSize(body.fileSize);
   const fingerprint = normaliseFingerprint(body.fingerprint);
+  const idempotencyKey = normaliseIdempotencyKey(body.idempotencyKey);
   const chunksTotal = Math.ceil(body.fileSize / (body.fileSize <= SINGLE_PUT_MAX ? body.fileSize : TUS_CHUNK_SIZE));
 
   const { document, features } = await ctx.db.asUser(caller, async (tx) => {
@@ -164,7 +169,7 @@ async function lateInit(ctx: RequestContext, caller: User, body: z.infer<typeof 
              public.my_feature_enabled('llama_parse_integration') as llama`.execute();
     const createdQuery = tx<{ document_id: string | null; candidate: boolean }[]>`
       select document_id, candidate
-        from public.create_document_late_hash(${filename}, ${contentType}, ${body.fileSize}, ${fingerprint}, ${chunksTotal})
+        from public.create_document_late_hash(${filename}, ${contentType}, ${body.fileSize}, ${fingerprint}, ${chunksTotal}, ${idempotencyKey}::uuid)
        where public.my_feature_enabled('supabase_v2_upload')`.execute();
     const [[flags], [created]] = await Promise.all([flagsQuery, createdQuery]);
     if (!flags?.upload || !created) {
@@ -173,12 +178,48 @@ async function lateInit(ctx: RequestContext, caller: User, body: z.infer<typeof 
     const features = { realtime: flags.realtime, llamaParse: flags.llama };
     if (created.candidate || !created.document_id) return { document: null, features };
     return { document: await getDocument(tx, created.document_id), features };
+  }).catch((error) => {
+    if (isKeyReused(error)) {
+      throw new HttpError(422, 'idempotency_key_reused',
+        'This idempotencyKey was already used to start a different file (another fingerprint, size, name or type). Send a new idempotencyKey for each file you start, and repeat a key only with the same request.',
+        { cause: error });
+    }
+    throw error;
   });
 
   if (!document) return json({ candidate: true, duplicate: false, features }, 200);
+  const hashPending = document.file_hash === null;
+  if (document.status !== 'pending' && document.status !== 'uploading') {
+    // Only with a key: the key's document already has its bytes (the repeat came after the
+    // transfer, e.g. from a reload). Nothing to send; no plan, so nothing can overwrite them.
+    return json({ documentId: document.id, duplicate: false, candidate: false, hashPending, status: document.status, document: documentDto(document), features }, 200);
+  }
+  // A new document, or (the same idempotencyKey again) the key's document with a fresh plan.
   const upload = await planOrTakeBack(ctx, caller, document);
-  return json({ documentId: document.id, duplicate: false, candidate: false, hashPending: true, upload, features }, 201);
+  return json({ documentId: document.id, duplicate: false, candidate: false, hashPending, upload, features }, 201);
 }
+
+/**
+ * The optional idempotencyKey of the fingerprint POST: absent (no key), or a UUID in the
+ * 8-4-4-4-12 form, hex digits in either case (lower-cased here); anything else (null, "", braces,
+ * no hyphens, another type) is 422 validation_failed.
+ */
+function normaliseIdempotencyKey(raw: unknown): string | null {
+  if (raw === undefined) return null;
+  const parsed = uuidSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new HttpError(422, 'validation_failed',
+      'idempotencyKey must be a UUID (8-4-4-4-12 hexadecimal digits, e.g. from crypto.randomUUID()), chosen once per file you start and sent again unchanged with every repeat of the request; or leave it out.',
+      { details: { issues: [{ path: 'idempotencyKey', message: 'must be a UUID' }] } });
+  }
+  return parsed.data;
+}
+
+/** create_document_late_hash refused a key already used for another file. */
+const isKeyReused = (error: unknown) => {
+  const { code, constraint_name: constraint } = (error ?? {}) as { code?: unknown; constraint_name?: unknown };
+  return code === '22023' && constraint === 'idempotency_key_reused';
+};
 
 const plainMd5 = (etag: string | null | undefined) => {
   const bare = (etag ?? '').replace(/^W\//, '').replaceAll('"', '').toLowerCase();

@@ -262,3 +262,103 @@ test('a crash between transfer and hash: the sweep fails the document after an h
   const late = await post(doc.token, { documentId: doc.id, fileHash: randomHash() });
   assert.equal(late.status, 409, 'a hash after the sweep is too late');
 });
+
+// The fingerprint POST's idempotencyKey (migration late_hash_idempotency): a repeat of the POST
+// whose 201 was lost answers the same document again instead of `candidate`.
+const keyedStart = () => ({ ...start(), idempotencyKey: crypto.randomUUID() as string });
+
+test('idempotencyKey input: anything but a UUID is 422 validation_failed naming the field; nothing written', async () => {
+  const token = await userToken(await createUser());
+  const before = await dbFingerprint();
+  const uuid = crypto.randomUUID();
+  for (const idempotencyKey of ['', 'not-a-uuid', uuid.replaceAll('-', ''), `{${uuid}}`, `${uuid}0`, ` ${uuid}`, 'g'.repeat(8) + uuid.slice(8), null, 5, true, [uuid], { uuid }]) {
+    const res = await post(token, start({ idempotencyKey }));
+    assert.equal(res.status, 422, JSON.stringify(idempotencyKey));
+    assert.equal(res.body.error.code, 'validation_failed');
+    assert.match(res.body.error.message, /idempotencyKey must be a UUID/);
+    assert.deepEqual(res.body.error.details.issues.map((i: { path: string }) => i.path), ['idempotencyKey']);
+  }
+  assert.deepEqual(await dbFingerprint(), before, 'nothing was written');
+  // Any version, hex digits in either case.
+  for (const key of [uuid.toUpperCase(), '00000000-0000-0000-0000-000000000000', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '6ba7b810-9dad-11d1-80b4-00c04fd430c8']) {
+    assert.equal((await post(token, start({ idempotencyKey: key }))).status, 201, key);
+  }
+});
+
+test('idempotencyKey: the same POST again answers 201 with the same document and a fresh plan, never candidate; one row', async () => {
+  const owner = await createUser();
+  const token = await userToken(owner);
+  const body = keyedStart();
+  const first = await post(token, body);
+  assert.equal(first.status, 201, JSON.stringify(first.body));
+  const [saved] = await admin`select idempotency_key from private.document_fingerprints where document_id = ${first.body.documentId}`;
+  assert.equal(saved!.idempotency_key, body.idempotencyKey);
+  // The answer was lost: the client sends the same request again (the key in upper case is the same key).
+  for (const again of [body, { ...body, idempotencyKey: body.idempotencyKey.toUpperCase() }]) {
+    const res = await post(token, again);
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.deepEqual(Object.keys(res.body).sort(), Object.keys(first.body).sort(), 'the same shape as the first answer');
+    assert.deepEqual([res.body.documentId, res.body.duplicate, res.body.candidate, res.body.hashPending], [first.body.documentId, false, false, true]);
+    assert.deepEqual(Object.keys(res.body.upload).sort(), Object.keys(first.body.upload).sort());
+    assert.equal(res.body.upload.path, first.body.upload.path);
+    assert.equal(res.body.upload.strategy, first.body.upload.strategy);
+    assert.ok(res.body.upload.token, 'a signed token to send the bytes with');
+  }
+  assert.equal(await countDocuments(owner), 1, 'no second document');
+  // Without the key, or with another one: exactly as before (candidate, nothing created).
+  const { idempotencyKey: _, ...keyless } = body;
+  assert.deepEqual([(await post(token, keyless)).body.candidate, (await post(token, { ...body, idempotencyKey: crypto.randomUUID() })).body.candidate], [true, true]);
+  assert.equal(await countDocuments(owner), 1);
+  // Another user's key never matches (keys are per user).
+  const stranger = await createUser();
+  const theirs = await post(await userToken(stranger), body);
+  assert.equal(theirs.status, 201);
+  assert.notEqual(theirs.body.documentId, first.body.documentId);
+  assert.equal(await countDocuments(owner), 1);
+  // The document moves on: the same key then follows it (cancelled: the key is free again).
+  await call(handler, 'DELETE', { token, query: { documentId: first.body.documentId } });
+  const after = await post(token, body);
+  assert.equal(after.status, 201);
+  assert.notEqual(after.body.documentId, first.body.documentId, 'a cancelled document is not answered again');
+  assert.equal((await post(token, body)).body.documentId, after.body.documentId);
+});
+
+test('idempotencyKey reused for another file (fingerprint, size, name or type): 422 idempotency_key_reused, nothing written', async () => {
+  const token = await userToken(await createUser());
+  const body = keyedStart();
+  assert.equal((await post(token, body)).status, 201);
+  const before = await dbFingerprint();
+  for (const other of [{ fingerprint: fp() }, { fileSize: body.fileSize + 1 }, { filename: 'other.pdf' }, { filename: 'late.txt', contentType: 'text/plain' }]) {
+    const res = await post(token, { ...body, ...other });
+    assert.equal(res.status, 422, JSON.stringify(other));
+    assert.equal(res.body.error.code, 'idempotency_key_reused');
+    assert.match(res.body.error.message, /new idempotencyKey for each file/);
+  }
+  assert.deepEqual(await dbFingerprint(), before, 'nothing was written');
+});
+
+test('idempotencyKey: concurrent repeats of the same POST make one document and all answer it', async () => {
+  const owner = await createUser();
+  const token = await userToken(owner);
+  const body = keyedStart();
+  const answers = await Promise.all([1, 2, 3, 4].map(() => post(token, body)));
+  assert.deepEqual(answers.map((a) => a.status), [201, 201, 201, 201]);
+  assert.equal(new Set(answers.map((a) => a.body.documentId)).size, 1);
+  assert.equal(await countDocuments(owner), 1);
+});
+
+test('idempotencyKey: when the key\'s document already has its bytes, a repeat answers 200 with the document and no plan', async () => {
+  const body = keyedStart();
+  const owner = await createUser();
+  const token = await userToken(owner);
+  const first = await post(token, body);
+  const doc = { id: first.body.documentId as string, path: first.body.upload.path as string, size: body.fileSize };
+  await land(doc);
+  const res = await post(token, body);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.deepEqual([res.body.documentId, res.body.duplicate, res.body.candidate, res.body.hashPending, res.body.status],
+    [doc.id, false, false, true, 'uploaded']);
+  assert.equal(res.body.upload, undefined, 'no plan: the stored bytes cannot be overwritten through it');
+  assert.equal(res.body.document.id, doc.id);
+  assert.equal(await countDocuments(owner), 1);
+});
