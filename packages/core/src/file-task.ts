@@ -3,6 +3,7 @@
 // every state change goes through `ctx.dispatch` (the reducer decides), and nothing happens
 // after the file's AbortSignal fires (pause, cancel, remove, destroy).
 import { fingerprintOf, startsWithFingerprint } from './hashing/fingerprint.js';
+import { inspectionFacts, type InspectionFacts } from './inspection/document-info.js';
 import type { BackendApi, Features, FingerprintStart, HashDelivery, Hasher, InitResult, ProgressEvent, ProgressFeed, ResumeStore, Transport, UploadPlan } from './interfaces.js';
 import { ProgressMeter } from './progress-meter.js';
 import type { Action } from './reducer.js';
@@ -49,6 +50,12 @@ interface Run {
   file: UploadFileState;
   blob: Blob;
   signal: AbortSignal;
+}
+
+/** What inspection learned, for upload-handler to store with the document (nothing when it did not run). */
+function factsOf({ ctx, id }: Run): { inspection?: InspectionFacts } {
+  const document = ctx.file(id)?.document;
+  return document ? { inspection: inspectionFacts(document) } : {};
 }
 
 /** Throws {@link stopped} once the file's signal has fired. */
@@ -161,7 +168,7 @@ async function startWithFingerprint(run: Run): Promise<Started> {
     // next try gets that one back rather than a "candidate" (itself) and a second document.
     const idempotencyKey = randomUuid();
     const start = await retrying(
-      () => ctx.api.startWithFingerprint!({ filename: file.name, contentType, fileSize: blob.size, fingerprint, idempotencyKey }, signal).catch((error: unknown) => {
+      () => ctx.api.startWithFingerprint!({ filename: file.name, contentType, fileSize: blob.size, fingerprint, idempotencyKey, ...factsOf(run) }, signal).catch((error: unknown) => {
         throw toUploadError(error, id);
       }),
       retryOptions(run),
@@ -382,7 +389,7 @@ async function attempt(run: Run, slot: ResumeSlot, sent: Sent, dropResumeUrl: bo
   ctx.dispatch({ type: 'initializing', id });
   // The type the name implies (what the server checks), not what the OS guessed.
   const contentType = claimedDocumentType(file.name, file.type) ?? file.type;
-  const result = await ctx.api.initUpload({ filename: file.name, contentType, fileSize: blob.size, fileHash: hash }, signal);
+  const result = await ctx.api.initUpload({ filename: file.name, contentType, fileSize: blob.size, fileHash: hash, ...factsOf(run) }, signal);
   check(run);
   if (result.duplicate && !result.upload) return duplicateOrOwn(run, result, slot, sent);
   const plan = planWithChunkSize(ctx, result.upload!);

@@ -1,9 +1,18 @@
 // The I/O the Uploader depends on, each behind a small interface with a browser default, so
 // tests can script it and users can replace it (tus-js-client's HttpStack / UrlStorage idea).
+import type { DocumentInfo, DocumentKind, InspectionFacts } from './inspection/document-info.js';
 
 /** Computes a file's MD5 (hex) incrementally, never holding the whole file in memory. */
 export interface Hasher {
   hash(file: Blob, options: { signal: AbortSignal; onProgress?: (fraction: number) => void }): Promise<string>;
+}
+
+/**
+ * Looks inside a document before it is sent (pages, text layer, password, macros, encoding),
+ * reading only what the format needs. The default runs in the hash worker.
+ */
+export interface Inspector {
+  inspect(file: Blob, options: { kind: DocumentKind; signal: AbortSignal }): Promise<DocumentInfo>;
 }
 
 /** What upload-handler answers (see supabase/functions/README.md). */
@@ -71,7 +80,7 @@ export interface ServerProgress {
 
 /** The backend's HTTP API (upload-handler, progress-tracker), with the session read fresh per request. */
 export interface BackendApi {
-  initUpload(body: { filename: string; contentType: string; fileSize: number; fileHash: string }, signal: AbortSignal): Promise<InitResult>;
+  initUpload(body: { filename: string; contentType: string; fileSize: number; fileHash: string; inspection?: InspectionFacts }, signal: AbortSignal): Promise<InitResult>;
   /**
    * Starts with a cheap fingerprint (see {@link fingerprintOf}) so the bytes can leave while the
    * whole file is still being hashed. `idempotencyKey` (a UUID, the same for every retry of one
@@ -79,7 +88,7 @@ export interface BackendApi {
    * is hashed before its first byte is sent.
    */
   startWithFingerprint?(
-    body: { filename: string; contentType: string; fileSize: number; fingerprint: string; idempotencyKey: string },
+    body: { filename: string; contentType: string; fileSize: number; fingerprint: string; idempotencyKey: string; inspection?: InspectionFacts },
     signal: AbortSignal,
   ): Promise<FingerprintStart>;
   /**

@@ -1,3 +1,4 @@
+import type { DocumentInfo } from './inspection/document-info.js';
 import type { UploadError } from './upload-error.js';
 import type { FileStatus, RejectionReason, UploaderSnapshot, UploaderTotals, UploadFileState } from './types.js';
 import { PROCESSING_STATUSES, TERMINAL_STATUSES } from './types.js';
@@ -11,6 +12,7 @@ export type Action =
   | { type: 'hashing'; id: string }
   | { type: 'hash-progress'; id: string; progress: number }
   | { type: 'hashed'; id: string; hash: string }
+  | { type: 'inspected'; id: string; document: DocumentInfo }
   | { type: 'initializing'; id: string }
   /** `stored`: the server already holds every byte (our own upload, its last answer lost): nothing is sent. */
   | { type: 'initialized'; id: string; documentId: string; bytesSent?: number; stored?: boolean }
@@ -121,6 +123,8 @@ function update(file: UploadFileState, action: Action): UploadFileState | null {
       return { ...file, hashProgress: Math.max(file.hashProgress, Math.min(1, action.progress)) };
     case 'hashed':
       return { ...file, hash: action.hash, hashProgress: 1 };
+    case 'inspected':
+      return { ...file, document: action.document };
     case 'initialized': {
       const next: UploadFileState = { ...file, documentId: action.documentId, bytesSent: action.bytesSent ?? file.bytesSent, attempt: 1 };
       return file.status === 'paused' ? { ...next, resumeStatus: 'uploading' } : { ...next, status: 'uploading', resumeStatus: undefined };
@@ -231,6 +235,7 @@ export function newFileState(init: { id: string; name: string; size: number; typ
     error: undefined,
     rejection: undefined,
     duplicateOf: undefined,
+    document: undefined,
     addedAt: init.addedAt,
     completedAt: undefined,
   });

@@ -1,3 +1,4 @@
+import type { DocumentInfo, DocumentKind } from './inspection/document-info.js';
 import type { UploadError } from './upload-error.js';
 
 /**
@@ -40,7 +41,19 @@ export type RejectionReason =
   | { code: 'total-size-exceeded'; maxTotalSize: number; totalSize: number }
   | { code: 'file-type-not-accepted'; accept: string; type: string; name: string }
   | { code: 'content-mismatch'; expected: string; detected: string | null }
-  | { code: 'invalid-name'; name: string; problem: 'empty' | 'path-separator' | 'control-character' | 'bidi-control' | 'too-long' | 'dot-name' };
+  | { code: 'invalid-name'; name: string; problem: 'empty' | 'path-separator' | 'control-character' | 'bidi-control' | 'too-long' | 'dot-name' }
+  /** Inspection found something the document rules refuse (see `DocumentRules`). */
+  | { code: 'document-refused'; kind: DocumentKind; problem: DocumentProblem }
+  | { code: 'too-many-pages'; maxPages: number; pageCount: number }
+  /** The app's own `validateDocument` hook said no, with its message. */
+  | { code: 'refused-by-app'; message: string };
+
+/**
+ * What the document rules refuse by default: a password (`encrypted`), a broken structure
+ * (`damaged`: see `DocumentInfo.damage`), Word macros (`macros`), binary bytes in a `.txt`
+ * (`binary`).
+ */
+export type DocumentProblem = 'encrypted' | 'damaged-no-xref' | 'damaged-truncated' | 'damaged-missing-parts' | 'damaged-unreadable' | 'macros' | 'binary';
 
 /** One file in the uploader, as views read it. Immutable: a change makes a new object. */
 export interface UploadFileState {
@@ -75,6 +88,11 @@ export interface UploadFileState {
   readonly retryAt: number | undefined;
   readonly error: UploadError | undefined;
   readonly rejection: RejectionReason | undefined;
+  /**
+   * What inspection learned before any byte was sent (pages, text layer, encryption…), once the
+   * file passed validation; undefined before, for files refused earlier, or with inspection off.
+   */
+  readonly document: DocumentInfo | undefined;
   /** The existing document this file duplicates (status `duplicate`). */
   readonly duplicateOf: string | undefined;
   readonly addedAt: number;

@@ -23,6 +23,12 @@ export type UploadErrorCode =
   | 'total-size-exceeded'
   /** The bytes are not what the name says (a renamed .exe, a .pdf that is not a PDF). */
   | 'content-mismatch'
+  /** Inspection found what the document rules refuse: a password, a broken structure, macros, binary text. */
+  | 'document-refused'
+  /** The document has more pages than `documentRules.maxPages`. */
+  | 'too-many-pages'
+  /** The app's own `validateDocument` hook refused the file. */
+  | 'refused-by-app'
   /** The file name cannot be stored (path separators, control characters, too long). */
   | 'invalid-name'
   /** The browser could not read the file (moved, deleted or changed after it was picked). */
@@ -89,6 +95,9 @@ export function isRetryableByDefault(code: UploadErrorCode, status?: number): bo
     case 'too-many-files':
     case 'total-size-exceeded':
     case 'content-mismatch':
+    case 'document-refused':
+    case 'too-many-pages':
+    case 'refused-by-app':
     case 'invalid-name':
     case 'file-unreadable':
     case 'file-changed':

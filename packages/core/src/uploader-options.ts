@@ -1,5 +1,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { BackendApi, Hasher, ProgressFeed, ResumeStore, Transport } from './interfaces.js';
+import type { BackendApi, Hasher, Inspector, ProgressFeed, ResumeStore, Transport } from './interfaces.js';
+import type { DocumentInfo } from './inspection/document-info.js';
+import { DEFAULT_DOCUMENT_RULES, type DocumentRules } from './validation/document-rules.js';
 import type { ValidationOptions } from './validation/validate.js';
 import { DEFAULT_VALIDATION_OPTIONS } from './validation/validate.js';
 
@@ -37,6 +39,20 @@ export interface UploaderOptions extends Partial<ValidationOptions> {
    * every file before its first byte, as a backend without late hashes needs.
    */
   hashWhileUploading?: boolean;
+  /**
+   * Look inside each document before any byte is sent (default true; needs `checkContent`): its
+   * pages, text layer, password, macros, encoding (`file.document`), then apply `documentRules`.
+   */
+  inspect?: boolean;
+  /** What inspection refuses: passwords, damaged files, macros, binary text (all by default), `maxPages`. */
+  documentRules?: Partial<DocumentRules>;
+  /**
+   * The app's own rule, run after inspection for every file that passed validation (with
+   * `document` undefined when inspection is off or could not read it). Return a message, which
+   * people see, to refuse the file; return nothing to accept it. A hook that throws refuses the
+   * file with the error's message.
+   */
+  validateDocument?: (file: File, document: DocumentInfo | undefined) => string | undefined | void | Promise<string | undefined | void>;
   /** Remember uploads to resume them after a reload (default true). */
   resume?: boolean;
   /** Forget resume records older than this (default 24 h: Storage keeps TUS uploads at most that long). */
@@ -47,6 +63,7 @@ export interface UploaderOptions extends Partial<ValidationOptions> {
   api?: BackendApi;
   transport?: Transport;
   hasher?: Hasher;
+  inspector?: Inspector;
   progressFeed?: (context: { userId: string; realtime: boolean }) => ProgressFeed;
   resumeStore?: ResumeStore;
   now?: () => number;
@@ -55,7 +72,7 @@ export interface UploaderOptions extends Partial<ValidationOptions> {
 
 export type ResolvedOptions = Required<Pick<UploaderOptions,
   'autoUpload' | 'concurrency' | 'realtime' | 'maxAttempts' | 'stallTimeoutMs' | 'progressReportIntervalMs' | 'hashWhileUploading' |
-  'resume' | 'resumeMaxAgeMs' | 'notify'>> & ValidationOptions & { chunkSize: number | undefined };
+  'resume' | 'resumeMaxAgeMs' | 'notify' | 'inspect'>> & ValidationOptions & { chunkSize: number | undefined; documentRules: DocumentRules };
 
 export const DEFAULT_OPTIONS = {
   autoUpload: true,
@@ -68,19 +85,21 @@ export const DEFAULT_OPTIONS = {
   stallTimeoutMs: 15_000,
   progressReportIntervalMs: 1000,
   hashWhileUploading: true,
+  inspect: true,
   resume: true,
   resumeMaxAgeMs: 24 * 60 * 60 * 1000,
   notify: 'frame',
 } as const;
 
 export function resolveOptions(options: UploaderOptions, previous?: ResolvedOptions): ResolvedOptions {
-  const base: ResolvedOptions = previous ?? { ...DEFAULT_VALIDATION_OPTIONS, ...DEFAULT_OPTIONS, chunkSize: undefined };
+  const base: ResolvedOptions = previous ?? { ...DEFAULT_VALIDATION_OPTIONS, ...DEFAULT_OPTIONS, chunkSize: undefined, documentRules: DEFAULT_DOCUMENT_RULES };
   const next = { ...base } as Record<string, unknown>;
   for (const key of Object.keys(base)) {
     const value = (options as Record<string, unknown>)[key];
     if (value !== undefined) next[key] = value;
   }
   if ('chunkSize' in options) next['chunkSize'] = options.chunkSize;
+  if (options.documentRules !== undefined) next['documentRules'] = resolveDocumentRules(options.documentRules, base.documentRules);
   const resolved = next as unknown as ResolvedOptions;
   if (!Number.isInteger(resolved.concurrency) || resolved.concurrency < 1) {
     throw new RangeError('concurrency must be a whole number of at least 1');
@@ -90,4 +109,16 @@ export function resolveOptions(options: UploaderOptions, previous?: ResolvedOpti
     throw new RangeError('chunkSize must be a whole number of bytes, at least 5 MiB');
   }
   return resolved;
+}
+
+function resolveDocumentRules(input: Partial<DocumentRules>, base: DocumentRules): DocumentRules {
+  const rules = { ...base };
+  for (const key of Object.keys(base) as (keyof DocumentRules)[]) {
+    const value = input[key];
+    if (value !== undefined) (rules as Record<string, unknown>)[key] = value;
+  }
+  if (!(rules.maxPages === Infinity || (Number.isInteger(rules.maxPages) && rules.maxPages >= 1))) {
+    throw new RangeError('documentRules.maxPages must be a whole number of at least 1 (or Infinity)');
+  }
+  return Object.freeze(rules);
 }

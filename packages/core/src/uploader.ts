@@ -1,17 +1,21 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type { TaskContext } from './file-task.js';
-import type { BackendApi, Features, Hasher, ProgressFeed, ResumeStore, Transport } from './interfaces.js';
+import type { BackendApi, Features, Hasher, Inspector, ProgressFeed, ResumeStore, Transport } from './interfaces.js';
+import type { DocumentInfo, DocumentKind } from './inspection/document-info.js';
 import { lazyBackendApi, lazyHasher, lazyResumeStore, lazyTransport, loadDefaultIo } from './lazy-io.js';
 import { type Action, emptySnapshot, newFileState, reduce } from './reducer.js';
 import { Subscribable } from './subscribable.js';
-import type { UploaderSnapshot, UploadFileState } from './types.js';
+import type { RejectionReason, UploaderSnapshot, UploadFileState } from './types.js';
 import { PROCESSING_STATUSES, TERMINAL_STATUSES } from './types.js';
 import { UploadError } from './upload-error.js';
 import { type Clock, systemClock } from './task/clock.js';
 import { allCompleteEvent, eventsFor, type UploaderEventListener, UploaderEvents, type UploaderEventType } from './uploader-events.js';
 import { resolveOptions, type ResolvedOptions, type UploaderOptions } from './uploader-options.js';
 import { filesFromDataTransfer, filesFromInput } from './validation/data-transfer.js';
-import { rejectionError, validateFiles } from './validation/validate.js';
+import { documentRejection } from './validation/document-rules.js';
+import { DOCX_TYPE, PDF_TYPE, TEXT_TYPE } from './validation/document-types.js';
+import { normaliseFileName } from './validation/names.js';
+import { claimedDocumentType, rejectionError, validateFiles } from './validation/validate.js';
 
 /** Statuses whose file needs a task: never started, or resumed after a pause. */
 const NEEDS_WORK: readonly UploadFileState['status'][] = ['queued', 'hashing', 'initializing', 'uploading'];
@@ -26,7 +30,7 @@ export interface UploaderDependencies {
 }
 
 /** The options naming the Uploader's I/O: a new value is used from the next file on. */
-const IO_OPTIONS = ['supabase', 'supabaseUrl', 'supabaseKey', 'anonymousSignIn', 'api', 'transport', 'hasher', 'resumeStore', 'progressFeed'] as const;
+const IO_OPTIONS = ['supabase', 'supabaseUrl', 'supabaseKey', 'anonymousSignIn', 'api', 'transport', 'hasher', 'inspector', 'resumeStore', 'progressFeed'] as const;
 
 /**
  * The upload store shared by the element and the React bindings. `getSnapshot()` is immutable
@@ -46,6 +50,9 @@ export class Uploader extends Subscribable<() => void> {
   #api: BackendApi | undefined;
   #transport: Transport | undefined;
   #hasher: Hasher | undefined;
+  #inspector: Inspector | undefined;
+  /** Aborted on destroy: stops inspections under way. */
+  readonly #inspections = new AbortController();
   #store: ResumeStore | undefined;
   #feed: Promise<ProgressFeed> | undefined;
   /** I/O replaced by setOptions while files may still use it: released on destroy. */
@@ -104,17 +111,51 @@ export class Uploader extends Subscribable<() => void> {
       existingTotalSize: live.reduce((n, f) => n + f.size, 0),
     });
     if (this.#destroyed) return [];
-    states.forEach((s, i) => {
-      const reason = results[i];
+    // Files that passed are looked into (all at once: the worker reads only what each format
+    // needs), then the document rules and the app's own rule decide.
+    await Promise.all(states.map(async (s, i) => {
+      const reason = results[i] ?? (await this.#judgeDocument(s.id, entries[i]!.file));
+      if (this.#destroyed) return;
       if (reason) {
         this.#dispatch({ type: 'rejected', id: s.id, rejection: reason, error: rejectionError(reason, s.id, s.name) });
         this.#blobs.delete(s.id);
       } else {
         this.#dispatch({ type: 'validated', id: s.id });
       }
-    });
+    }));
+    if (this.#destroyed) return [];
     if (this.#options.autoUpload) this.#pump();
     return states.map((s) => this.#file(s.id)).filter((f): f is UploadFileState => f !== undefined);
+  }
+
+  /**
+   * Inspection (when on) and the rules after it: the reason to refuse the file, or undefined.
+   * An inspection that fails (an unexpected format quirk) refuses nothing: the file goes on
+   * without `document`, as it would with inspection off.
+   */
+  async #judgeDocument(id: string, file: File): Promise<RejectionReason | undefined> {
+    const { inspect, checkContent, documentRules } = this.#options;
+    const kind = documentKind(file);
+    let document: DocumentInfo | undefined;
+    if (inspect && checkContent && kind !== undefined) {
+      try {
+        document = await this.#ensureInspector()?.inspect(file, { kind, signal: this.#inspections.signal });
+      } catch {
+        document = undefined;
+      }
+      if (this.#destroyed) return undefined;
+      if (document) this.#dispatch({ type: 'inspected', id, document });
+      const refused = document && documentRejection(document, documentRules);
+      if (refused) return refused;
+    }
+    const hook = this.#raw.validateDocument;
+    if (!hook) return undefined;
+    try {
+      const message = await hook(file, document);
+      return typeof message === 'string' && message !== '' ? { code: 'refused-by-app', message } : undefined;
+    } catch (error) {
+      return { code: 'refused-by-app', message: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   /** Start queued files (all, or one): needed when `autoUpload` is false. */
@@ -185,6 +226,7 @@ export class Uploader extends Subscribable<() => void> {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#inspections.abort();
     for (const controller of this.#running.values()) controller.abort();
     this.#running.clear();
     this.#slots.clear();
@@ -328,6 +370,7 @@ export class Uploader extends Subscribable<() => void> {
     if (client) this.#supabase = undefined;
     if (api) this.#api = undefined;
     if (changed.has('transport')) this.#transport = undefined;
+    if (changed.has('inspector')) this.#inspector = undefined;
     if (changed.has('resumeStore')) this.#store = undefined;
     if (changed.has('hasher')) this.#retired.push(this.#retireHasher());
     if (api || changed.has('progressFeed') || resolved.realtime !== this.#options.realtime) {
@@ -347,6 +390,11 @@ export class Uploader extends Subscribable<() => void> {
     const feed = this.#feed;
     this.#feed = undefined;
     return () => void feed?.then((f) => f.close?.()).catch(() => {});
+  }
+
+  /** The inspector: the one given, else none yet (the default arrives with the worker's engine). */
+  #ensureInspector(): Inspector | undefined {
+    return (this.#inspector ??= this.#raw.inspector);
   }
 
   #ensureStore(): ResumeStore {
@@ -396,4 +444,12 @@ export class Uploader extends Subscribable<() => void> {
 
 function isDataTransfer(input: unknown): input is DataTransfer {
   return typeof DataTransfer !== 'undefined' && input instanceof DataTransfer;
+}
+
+const KINDS: Readonly<Record<string, DocumentKind>> = { [PDF_TYPE]: 'pdf', [DOCX_TYPE]: 'docx', [TEXT_TYPE]: 'txt' };
+
+/** The kind of document the file's name claims (what validation checked its content against). */
+function documentKind(file: File): DocumentKind | undefined {
+  const type = claimedDocumentType(normaliseFileName(file.name), file.type);
+  return type === undefined ? undefined : KINDS[type];
 }

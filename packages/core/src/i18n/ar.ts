@@ -1,6 +1,9 @@
 // Arabic rejection texts.
 import { DOCX_TYPE, PDF_TYPE, TEXT_TYPE } from '../validation/document-types.js';
 import type { RejectionTexts } from './rejection-texts.js';
+import type { DocumentKind } from '../inspection/document-info.js';
+
+const KIND: Readonly<Record<DocumentKind, string>> = { pdf: 'ملف PDF', docx: 'مستند Word', txt: 'ملف نصي' };
 
 const subject = (name: string | undefined) => (name === undefined ? 'الملف' : `الملف ${name}`);
 
@@ -29,4 +32,14 @@ export const rejectionTextsAr: RejectionTexts = {
     'dot-name': (quoted) => `${quoted} ليس اسم ملف؛ أعد تسمية الملف.`,
     'too-long': (quoted, maxBytes) => `الاسم ${quoted} أطول من ${maxBytes} بايت؛ اختصره.`,
   },
+  documentRefused: {
+    'encrypted': (name, kind) => `${name ?? `هذا ${KIND[kind]}`} محمي بكلمة مرور: أزل كلمة المرور ثم ارفعه مجددًا.`,
+    'damaged-no-xref': (name, kind) => `${name ?? `هذا ${KIND[kind]}`} تالف (فهرسه مفقود)؛ افتحه واحفظه أو صدّره من جديد ثم ارفعه.`,
+    'damaged-truncated': (name, kind) => `${name ?? `هذا ${KIND[kind]}`} غير مكتمل (ينتهي قبل أوانه، ربما انقطع تنزيله)؛ احصل على الملف كاملًا من جديد.`,
+    'damaged-missing-parts': (name) => `${name ?? 'مستند Word هذا'} تنقصه أجزاء يحتاجها Word؛ افتحه في Word واحفظه من جديد بصيغة .docx.`,
+    'damaged-unreadable': (name, kind) => `تعذّرت قراءة ${name ?? `هذا الملف`} بوصفه ${KIND[kind]}؛ احفظه من جديد أو اختر ملفًا آخر.`,
+    'macros': (name) => `${name ?? 'مستند Word هذا'} يحتوي على وحدات ماكرو غير مقبولة؛ احفظه بصيغة .docx دون ماكرو وارفع تلك النسخة.`,
+    'binary': (name) => `${name ?? 'هذا الملف'} يحمل الامتداد .txt لكنه ليس نصًا؛ اختر ملفًا نصيًا عاديًا.`,
+  },
+  tooManyPages: (name, pages, max) => `${subject(name)} يحتوي على ${pages} صفحة؛ الحد الأقصى ${max}. قسّمه وارفع الأجزاء.`,
 };

@@ -1,6 +1,10 @@
 // German rejection texts.
 import { DOCX_TYPE, PDF_TYPE, TEXT_TYPE } from '../validation/document-types.js';
 import type { RejectionTexts } from './rejection-texts.js';
+import type { DocumentKind } from '../inspection/document-info.js';
+
+const KIND: Readonly<Record<DocumentKind, string>> = { pdf: 'PDF', docx: 'Word-Dokument', txt: 'Textdatei' };
+const THIS: Readonly<Record<DocumentKind, string>> = { pdf: 'Dieses PDF', docx: 'Dieses Word-Dokument', txt: 'Diese Textdatei' };
 
 const subject = (name: string | undefined) => name ?? 'Diese Datei';
 
@@ -32,4 +36,14 @@ export const rejectionTextsDe: RejectionTexts = {
     'dot-name': (quoted) => `${quoted} ist kein Dateiname; bitte die Datei umbenennen.`,
     'too-long': (quoted, maxBytes) => `Der Name ${quoted} ist länger als ${maxBytes} Byte; bitte kürzen.`,
   },
+  documentRefused: {
+    'encrypted': (name, kind) => `${name ?? THIS[kind]} ist passwortgeschützt: Bitte das Passwort entfernen und erneut hochladen.`,
+    'damaged-no-xref': (name, kind) => `${name ?? THIS[kind]} ist beschädigt (das Inhaltsverzeichnis fehlt); bitte öffnen, erneut speichern oder exportieren und dann hochladen.`,
+    'damaged-truncated': (name, kind) => `${name ?? THIS[kind]} ist unvollständig (es endet zu früh, vielleicht beim Herunterladen abgebrochen); bitte die ganze Datei neu holen.`,
+    'damaged-missing-parts': (name) => `${name ?? 'Diesem Word-Dokument'} fehlen Teile, die Word braucht; bitte in Word öffnen und erneut als .docx speichern.`,
+    'damaged-unreadable': (name, kind) => `${name ?? THIS[kind]} lässt sich nicht als ${KIND[kind]} lesen; bitte erneut speichern oder eine andere Datei wählen.`,
+    'macros': (name) => `${name ?? 'Dieses Word-Dokument'} enthält Makros, die nicht angenommen werden; bitte als .docx ohne Makros speichern und diese Datei hochladen.`,
+    'binary': (name) => `${name ?? 'Diese Datei'} heißt .txt, enthält aber keinen Text; bitte eine reine Textdatei wählen.`,
+  },
+  tooManyPages: (name, pages, max) => `${subject(name)} hat ${pages} Seiten; höchstens ${max} sind erlaubt. Bitte aufteilen und die Teile hochladen.`,
 };

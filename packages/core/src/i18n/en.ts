@@ -1,6 +1,9 @@
 // English rejection texts: what people see unless a UI picks another language.
 import { DOCX_TYPE, PDF_TYPE, TEXT_TYPE } from '../validation/document-types.js';
 import type { RejectionTexts } from './rejection-texts.js';
+import type { DocumentKind } from '../inspection/document-info.js';
+
+const KIND: Readonly<Record<DocumentKind, string>> = { pdf: 'PDF', docx: 'Word document', txt: 'text file' };
 
 const subject = (name: string | undefined) => name ?? 'This file';
 
@@ -32,4 +35,14 @@ export const rejectionTextsEn: RejectionTexts = {
     'dot-name': (quoted) => `${quoted} is not a file name; rename the file.`,
     'too-long': (quoted, maxBytes) => `The name ${quoted} is longer than ${maxBytes} bytes; shorten it.`,
   },
+  documentRefused: {
+    'encrypted': (name, kind) => `${name ?? `This ${KIND[kind]}`} is password-protected: remove the password and upload it again.`,
+    'damaged-no-xref': (name, kind) => `${name ?? `This ${KIND[kind]}`} is damaged (its index is missing); open it and save or export it again, then upload it.`,
+    'damaged-truncated': (name, kind) => `${name ?? `This ${KIND[kind]}`} is incomplete (it ends early, perhaps cut off while downloading); get the whole file again.`,
+    'damaged-missing-parts': (name) => `${name ?? 'This Word document'} lacks parts Word needs; open it in Word and save it again as .docx.`,
+    'damaged-unreadable': (name, kind) => `${name ?? `This ${KIND[kind]}`} cannot be read as a ${KIND[kind]}; save it again, or choose another file.`,
+    'macros': (name) => `${name ?? 'This Word document'} contains macros, which are not accepted; save it as a .docx without macros and upload that.`,
+    'binary': (name) => `${name ?? 'This file'} is named .txt but is not text; choose a plain-text file.`,
+  },
+  tooManyPages: (name, pages, max) => `${subject(name)} has ${pages} pages; at most ${max} are accepted. Split it and upload the parts.`,
 };

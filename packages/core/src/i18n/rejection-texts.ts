@@ -3,6 +3,8 @@
 // worked out once, by `rejectionMessage` in ../validation/messages.ts; a table only phrases it.
 import type { DocumentType } from '../validation/document-types.js';
 import type { InvalidNameRejection } from '../validation/names.js';
+import type { DocumentKind } from '../inspection/document-info.js';
+import type { DocumentProblem } from '../types.js';
 
 /** How a table names a document type the server accepts. */
 export interface DocumentWords {
@@ -37,4 +39,8 @@ export interface RejectionTexts {
   readonly otherFix: string;
   /** `quoted`: the name in quotes; `maxBytes`: the longest name allowed, formatted. */
   readonly invalidName: Readonly<Record<InvalidNameRejection['problem'], (quoted: string, maxBytes: string) => string>>;
+  /** What the document rules refuse; `kind` named by `documents` ("This PDF", "This Word document"). */
+  readonly documentRefused: Readonly<Record<DocumentProblem, (name: string | undefined, kind: DocumentKind) => string>>;
+  /** `pages` and `max` formatted. */
+  readonly tooManyPages: (name: string | undefined, pages: string, max: string) => string;
 }

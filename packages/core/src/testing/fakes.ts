@@ -20,7 +20,7 @@ export const plan = (over: Partial<UploadPlan> = {}): UploadPlan => ({
 });
 
 export class FakeApi implements BackendApi {
-  inits: { filename: string; contentType: string; fileSize: number; fileHash: string }[] = [];
+  inits: Parameters<BackendApi['initUpload']>[0][] = [];
   reports: { documentId: string; bytesUploaded: number }[] = [];
   cancelled: string[] = [];
   /** Answers for initUpload, used in order (the last one repeats). */

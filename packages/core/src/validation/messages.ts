@@ -126,5 +126,11 @@ export function rejectionMessage(
     }
     case 'invalid-name':
       return texts.invalidName[reason.problem](`"${displayFileName(reason.name)}"`, number(MAX_FILE_NAME_BYTES));
+    case 'document-refused':
+      return texts.documentRefused[reason.problem](name, reason.kind);
+    case 'too-many-pages':
+      return texts.tooManyPages(name, number(reason.pageCount), number(reason.maxPages));
+    case 'refused-by-app':
+      return reason.message;
   }
 }

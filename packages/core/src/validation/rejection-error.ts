@@ -14,6 +14,9 @@ const ERROR_CODES: Readonly<Record<RejectionReason['code'], UploadErrorCode>> = 
   'total-size-exceeded': 'total-size-exceeded',
   'content-mismatch': 'content-mismatch',
   'invalid-name': 'invalid-name',
+  'document-refused': 'document-refused',
+  'too-many-pages': 'too-many-pages',
+  'refused-by-app': 'refused-by-app',
 };
 
 /**
