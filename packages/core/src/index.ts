@@ -13,7 +13,7 @@ export type { UploadConfig, UploadProgress, UploadResult } from './v2-upload-cli
 
 // The I/O ports
 export type {
-  BackendApi, Features, FingerprintStart, HashDelivery, Hasher, InitResult, ProgressEvent, ProgressFeed, ResumeRecord, ResumeStore,
+  BackendApi, Features, FingerprintStart, HashDelivery, Hasher, InitResult, Inspector, ProgressEvent, ProgressFeed, ResumeRecord, ResumeStore,
   ServerDocument, ServerProgress, TransferOptions, TransferResult, Transport, UploadPlan,
 } from './interfaces.js';
 

@@ -11,7 +11,12 @@ export type { FilesInput } from './uploader.js';
 export type { UploaderOptions, ResolvedOptions } from './uploader-options.js';
 export { DEFAULT_OPTIONS } from './uploader-options.js';
 export type { UploaderEventMap, UploaderEventType, UploaderEventListener } from './uploader-events.js';
-export type { FileStatus, RejectionReason, UploadFileState, UploaderSnapshot, UploaderTotals } from './types.js';
+export type { DocumentProblem, FileStatus, RejectionReason, UploadFileState, UploaderSnapshot, UploaderTotals } from './types.js';
+export { DEFAULT_DOCUMENT_RULES, documentNotices, documentRejection } from './validation/document-rules.js';
+export type { DocumentNotice, DocumentRules } from './validation/document-rules.js';
+export type {
+  DocumentDamage, DocumentInfo, DocumentKind, InspectionFacts, TextEncoding, TextLayer,
+} from './inspection/document-info.js';
 export { TERMINAL_STATUSES, PROCESSING_STATUSES } from './types.js';
 export { fileActions, fileActionList } from './file-actions.js';
 export type { FileAction, FileActions } from './file-actions.js';
