@@ -2,7 +2,7 @@
 // a fingerprint and its bytes leave while the whole file is hashed; the hash follows. The same
 // paths against the real backend are in uploader.stack.test.ts.
 import { expect } from '@open-wc/testing';
-import type { ResumeRecord } from './interfaces.js';
+import type { ResumeRecord, ResumeStore } from './interfaces.js';
 import { fingerprintOf } from './hashing/fingerprint.js';
 import { fingerprintResumeKey, resumeKey } from './persistence/resume-key.js';
 import { TransportError } from './transport/transport-error.js';
@@ -25,6 +25,15 @@ function late(over: Parameters<typeof fakeOptions>[0] = {}) {
 }
 
 const status = (uploader: Uploader) => uploader.getSnapshot().files[0]?.status;
+
+/** A resume record as a page that crashed before the hash was known left it: under the fingerprint's key. */
+async function keepRecord(store: ResumeStore, file: File, documentId: string, uploadUrl: string): Promise<string> {
+  const fingerprint = await fingerprintOf(file, new AbortController().signal);
+  const key = fingerprintResumeKey({ userId: 'user-1', fingerprint, size: file.size });
+  const record: ResumeRecord = { key, documentId, uploadUrl, plan: plan(), size: file.size, hash: undefined, fingerprint, updatedAt: Date.now() };
+  await store.put(record);
+  return key;
+}
 
 describe('late hash: bytes leave before the whole-file hash', () => {
   it('a new large file: fingerprint start, bytes sent while hashing, then the hash delivered; no classic start', async () => {
@@ -178,10 +187,7 @@ describe('late hash: bytes leave before the whole-file hash', () => {
   it('after a reload mid-transfer: candidate, hash, the hash delivered for the document kept, then the classic start reuses it, sending its bytes from the start', async () => {
     const { options, api, transport, hasher, resumeStore } = late();
     const file = bigFile();
-    const fingerprint = await fingerprintOf(file, new AbortController().signal);
-    const fpKey = fingerprintResumeKey({ userId: 'user-1', fingerprint, size: file.size });
-    const kept: ResumeRecord = { key: fpKey, documentId: 'kept-doc', uploadUrl: 'http://storage.invalid/tus/kept', plan: plan(), size: file.size, hash: undefined, fingerprint, updatedAt: Date.now() };
-    await resumeStore.put(kept);
+    const fpKey = await keepRecord(resumeStore, file, 'kept-doc', 'http://storage.invalid/tus/kept');
     api.startAnswers = [{ candidate: true, features }];
     api.answers = [{ duplicate: true, documentId: 'kept-doc', document: {} as never, upload: plan({ token: 'again' }), features }];
     const uploader = new Uploader(options);
@@ -227,9 +233,7 @@ describe('late hash: bytes leave before the whole-file hash', () => {
   it('a kept document that is gone (404) is let go: the file starts anew', async () => {
     const { options, api, transport, hasher, resumeStore } = late();
     const file = bigFile();
-    const fingerprint = await fingerprintOf(file, new AbortController().signal);
-    const fpKey = fingerprintResumeKey({ userId: 'user-1', fingerprint, size: file.size });
-    await resumeStore.put({ key: fpKey, documentId: 'swept', uploadUrl: 'http://storage.invalid/tus/old', plan: plan(), size: file.size, hash: undefined, fingerprint, updatedAt: Date.now() });
+    const fpKey = await keepRecord(resumeStore, file, 'swept', 'http://storage.invalid/tus/old');
     api.startAnswers = [{ candidate: true, features }];
     api.deliveryAnswers = [new TransportError('not found', { code: 'http', status: 404, serverCode: 'document_not_found', request: { method: 'POST', url: 'x' } })];
     const uploader = new Uploader(options);
