@@ -1,0 +1,105 @@
+// Reads a Blob in ranges for inspection: checks the abort signal around every read and, on the
+// page, gives the event loop a turn after each one so input and rendering keep up. Only the
+// ranges asked for are read; no reader here ever loads a whole file at once.
+import { abortedError, yieldToEventLoop } from '../hashing/md5-slices.js';
+
+export interface InspectOptions {
+  signal: AbortSignal;
+  /** Give the event loop a turn after every read (MainThreadInspector). */
+  yieldBetweenReads?: boolean;
+}
+
+export class Source {
+  readonly size: number;
+
+  constructor(
+    readonly blob: Blob,
+    readonly options: InspectOptions,
+  ) {
+    this.size = blob.size;
+  }
+
+  /** Throws the 'aborted' UploadError once the signal has fired. */
+  check(): void {
+    if (this.options.signal.aborted) throw abortedError(this.options.signal);
+  }
+
+  /** Bytes `start` (inclusive) to `end` (exclusive), clamped to the file. */
+  async read(start: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
+    this.check();
+    const from = Math.max(0, Math.min(start, this.size));
+    const to = Math.max(from, Math.min(end, this.size));
+    const bytes = new Uint8Array(await this.blob.slice(from, to).arrayBuffer());
+    await this.pause();
+    return bytes;
+  }
+
+  /** A turn for the event loop on the page; an abort check everywhere. */
+  async pause(): Promise<void> {
+    if (this.options.yieldBetweenReads === true) await yieldToEventLoop();
+    this.check();
+  }
+}
+
+/** Concatenates chunks into one array. */
+export function concat(chunks: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  let length = 0;
+  for (const chunk of chunks) length += chunk.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+/** The most a single inflated stream (a page's content, an XML part) may grow to. */
+export const MAX_INFLATED_SIZE = 64 * 1024 * 1024;
+
+/**
+ * Inflates zlib (`deflate`, PDF's FlateDecode) or raw deflate (`deflate-raw`, ZIP) data with
+ * the platform's DecompressionStream. Tolerant as PDF readers are: a stream cut short or with
+ * a bad checksum yields what inflated before the error. `undefined` when nothing inflated.
+ * Stops at `maxSize` output bytes.
+ */
+export async function inflate(
+  data: Uint8Array<ArrayBuffer> | Blob,
+  format: 'deflate' | 'deflate-raw',
+  source: Source,
+  maxSize = MAX_INFLATED_SIZE,
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  const blob = data instanceof Blob ? data : new Blob([data]);
+  const reader = blob.stream().pipeThrough(new DecompressionStream(format)).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      source.check();
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.length;
+      if (size >= maxSize) {
+        await reader.cancel().catch(() => {});
+        break;
+      }
+    }
+  } catch (error) {
+    source.check();
+    if (chunks.length === 0) return undefined;
+    void error;
+  } finally {
+    reader.releaseLock();
+  }
+  return concat(chunks);
+}
+
+/** The bytes as Latin-1 text: one character per byte, for searching ASCII keywords. */
+export function latin1(bytes: Uint8Array): string {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return text;
+}
