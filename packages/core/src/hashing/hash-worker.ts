@@ -1,10 +1,14 @@
 // Module Web Worker that hashes files for WorkerHasher, one at a time in arrival order, so the
 // first file queued finishes first and only one slice is in memory. See protocol.ts.
+// It also inspects documents for WorkerInspector (issue 20): an inspection starts as soon as it
+// arrives, beside the hash in progress, since it reads a few slices where a hash reads all;
+// the inspection engine is loaded with import() on the first one, so hashing never waits for it.
 // hash-wasm and its spark-md5 fallback are imported statically here: the worker is its own
 // bundle, loaded only to hash, so there is nothing to defer and no chunk to fetch later.
 import { createHashWasmMd5 } from './md5-hash-wasm.js';
 import { WORKER_SLICE_SIZE, md5OfBlobWith, withFallback } from './md5-slices.js';
 import { createSparkMd5 } from './md5-spark.js';
+import type { DocumentKind } from '../inspection/document-info.js';
 import type { HashRequest, HashResponse } from './protocol.js';
 
 /**
@@ -31,6 +35,12 @@ scope.addEventListener('message', ({ data }) => {
     controllers.delete(data.id);
     return;
   }
+  if ('inspect' in data) {
+    const controller = new AbortController();
+    controllers.set(data.id, controller);
+    void inspectFile(data.id, data.inspect, data.kind, controller.signal);
+    return;
+  }
   const controller = new AbortController();
   controllers.set(data.id, controller);
   queue = queue.then(() => hashFile(data.id, data.file, controller.signal));
@@ -46,6 +56,18 @@ async function hashFile(id: number, file: Blob, signal: AbortSignal): Promise<vo
     scope.postMessage({ id, hash });
   } catch (error) {
     // The page has already rejected a cancelled file and forgotten its id.
+    if (!signal.aborted) postError(id, error);
+  } finally {
+    controllers.delete(id);
+  }
+}
+
+async function inspectFile(id: number, file: Blob, kind: DocumentKind, signal: AbortSignal): Promise<void> {
+  try {
+    const { inspectDocument } = await import('../inspection/inspect.js');
+    const info = await inspectDocument(file, kind, { signal });
+    if (!signal.aborted) scope.postMessage({ id, info });
+  } catch (error) {
     if (!signal.aborted) postError(id, error);
   } finally {
     controllers.delete(id);

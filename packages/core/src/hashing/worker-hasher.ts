@@ -4,6 +4,8 @@ import { MainThreadHasher } from './main-thread-hasher.js';
 import { callSafely } from '../util/call-safely.js';
 import { abortedError } from './md5-slices.js';
 import type { HashRequest, HashResponse } from './protocol.js';
+import type { DocumentInfo } from '../inspection/document-info.js';
+import type { Inspector, InspectorOptions } from '../inspection/inspector.js';
 
 export interface WorkerHasherOptions {
   /**
@@ -20,10 +22,12 @@ type HashOptions = Parameters<Hasher['hash']>[1];
 
 interface Job {
   file: Blob;
-  options: HashOptions;
+  signal: AbortSignal;
+  /** A hash, with its options; or an inspection, with the inspector to use if the worker fails. */
+  task: { type: 'hash'; options: HashOptions } | { type: 'inspect'; options: InspectorOptions; fallback: Inspector };
   /** Highest fraction reported, so progress never goes back, even across a fallback. */
   progress: number;
-  resolve(hash: string): void;
+  resolve(result: string | DocumentInfo): void;
   reject(error: unknown): void;
   onAbort(): void;
 }
@@ -77,9 +81,34 @@ export class WorkerHasher implements Hasher {
         this.#post({ id, cancel: true });
         reject(abortedError(signal));
       };
-      this.#jobs.set(id, { file, options, progress: 0, resolve, reject, onAbort });
+      const job: Job = { file, signal, task: { type: 'hash', options }, progress: 0, resolve: resolve as Job['resolve'], reject, onAbort };
+      this.#jobs.set(id, job);
       signal.addEventListener('abort', onAbort, { once: true });
       this.#post({ id, file });
+    });
+  }
+
+  /**
+   * Inspects a document in this hasher's worker (WorkerInspector calls this, so hashing and
+   * inspecting share one worker). The worker starts it at once, beside any hash in progress.
+   * Without a usable worker, `fallback` inspects instead.
+   */
+  inspect(file: Blob, options: InspectorOptions, fallback: Inspector): Promise<DocumentInfo> {
+    const { signal } = options;
+    if (signal.aborted) return Promise.reject(abortedError(signal));
+    const worker = this.#getWorker();
+    if (worker === undefined) return fallback.inspect(file, options);
+    return new Promise<DocumentInfo>((resolve, reject) => {
+      const id = this.#nextId++;
+      const onAbort = () => {
+        this.#forget(id);
+        this.#post({ id, cancel: true });
+        reject(abortedError(signal));
+      };
+      const task = { type: 'inspect' as const, options, fallback };
+      this.#jobs.set(id, { file, signal, task, progress: 0, resolve: resolve as Job['resolve'], reject, onAbort });
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#post({ id, inspect: file, kind: options.kind });
     });
   }
 
@@ -92,7 +121,8 @@ export class WorkerHasher implements Hasher {
     this.#worker = undefined;
     for (const [id, job] of this.#jobs) {
       this.#forget(id);
-      job.reject(new UploadError('Hashing was stopped because the hasher was terminated.', { code: 'aborted' }));
+      const what = job.task.type === 'hash' ? 'Hashing' : 'Inspection';
+      job.reject(new UploadError(`${what} was stopped because the hasher was terminated.`, { code: 'aborted' }));
     }
   }
 
@@ -133,6 +163,9 @@ export class WorkerHasher implements Hasher {
     } else if ('hash' in message) {
       this.#forget(message.id);
       job.resolve(message.hash);
+    } else if ('info' in message) {
+      this.#forget(message.id);
+      job.resolve(message.info);
     } else {
       this.#forget(message.id);
       job.reject(message.error);
@@ -140,19 +173,26 @@ export class WorkerHasher implements Hasher {
   }
 
   #reportProgress(job: Job, fraction: number): void {
-    if (fraction <= job.progress) return;
+    if (fraction <= job.progress || job.task.type !== 'hash') return;
     job.progress = fraction;
-    callSafely(job.options.onProgress, fraction);
+    callSafely(job.task.options.onProgress, fraction);
   }
 
-  /** The worker is unusable: drop it and hash its unfinished files, and all later ones, here. */
+  /**
+   * The worker is unusable: drop it and hash (or inspect) its unfinished files, and all later
+   * ones, here.
+   */
   #fallBackToMainThread(): void {
     this.#worker?.terminate();
     this.#worker = undefined;
     this.#workerFailed = true;
     for (const [id, job] of this.#jobs) {
       this.#forget(id);
-      const { signal } = job.options;
+      const { signal, task } = job;
+      if (task.type === 'inspect') {
+        task.fallback.inspect(job.file, task.options).then(job.resolve, job.reject);
+        continue;
+      }
       this.#fallback
         .hash(job.file, { signal, onProgress: (fraction) => this.#reportProgress(job, fraction) })
         .then(job.resolve, job.reject);
@@ -163,6 +203,6 @@ export class WorkerHasher implements Hasher {
     const job = this.#jobs.get(id);
     if (job === undefined) return;
     this.#jobs.delete(id);
-    job.options.signal.removeEventListener('abort', job.onAbort);
+    job.signal.removeEventListener('abort', job.onAbort);
   }
 }
