@@ -1,6 +1,7 @@
 // Documents as the functions read and answer them, and the realtime progress feed they write.
 import type { Tx } from './db.ts';
 import { notFound } from './errors.ts';
+import type { Inspection } from './inspection.ts';
 
 export type DocumentStatus =
   | 'pending' | 'uploading' | 'uploaded' | 'processing' | 'parsing' | 'embedding'
@@ -36,6 +37,8 @@ export interface DocumentRow {
   last_progress_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  /** Not a column: the inspection facts (issue 20), when attached by withInspections (inspection.ts). */
+  inspection?: Inspection | null;
 }
 
 export type ProgressType = 'progress_update' | 'status_change' | 'error' | 'complete';
@@ -137,6 +140,8 @@ export function documentDto(doc: DocumentRow) {
     lastProgressAt: doc.last_progress_at ? new Date(doc.last_progress_at).toISOString() : null,
     createdAt: new Date(doc.created_at).toISOString(),
     updatedAt: new Date(doc.updated_at).toISOString(),
+    /** What the client's inspection learned before upload (issue 20); null when none was sent. */
+    inspection: doc.inspection ?? null,
   };
 }
 

@@ -36,6 +36,7 @@ export type ErrorCode =
   | 'hash_invalid'
   | 'hash_mismatch'
   | 'fingerprint_invalid'
+  | 'document_encrypted'
   | 'idempotency_key_reused'
   | 'progress_out_of_range'
   | 'size_mismatch'

@@ -4,11 +4,13 @@
 // RLS decides (the late hash is written as the service, for the caller's own document only).
 import { z } from 'zod';
 import { createHandler, type Deps, type RequestContext } from '../_shared/app.ts';
+import type { Tx } from '../_shared/db.ts';
 import { requireUser } from '../_shared/auth.ts';
 import { addProgressRow, documentDto, type DocumentRow, findDocument, getDocument, progressDto } from '../_shared/documents.ts';
 import { HttpError, notFound } from '../_shared/errors.ts';
 import { checkSize, checkType, normaliseFilename, normaliseFingerprint, normaliseHash, SINGLE_PUT_MAX, TUS_CHUNK_SIZE } from '../_shared/files.ts';
 import { documentIdParam, json, readJson, uuidSchema, validate } from '../_shared/http.ts';
+import { inspectionsOf, parseInspection, recordInspection, withInspections } from '../_shared/inspection.ts';
 import { startProcessing, userFlag } from '../_shared/pipeline.ts';
 import { removeObjects, signUpload, tusEndpoint } from '../_shared/storage.ts';
 
@@ -20,6 +22,8 @@ const InitBody = z.object({
   contentType: z.string().max(255),
   fileSize: z.number().int().refine(Number.isSafeInteger, 'must be a safe integer'),
   fileHash: z.string().max(128),
+  /** Optional (issue 20): what the client's inspection learned; checked by parseInspection. */
+  inspection: z.unknown().optional(),
 });
 
 /** Late hash (issue 19): the same start, with a fingerprint instead of the full MD5. */
@@ -30,6 +34,8 @@ const LateInitBody = z.object({
   fingerprint: z.string().max(128),
   /** Optional: the same UUID on every repeat of this POST, so a repeat answers the same document. */
   idempotencyKey: z.unknown().optional(),
+  /** Optional (issue 20): as in the classic start. */
+  inspection: z.unknown().optional(),
 });
 
 /** Late hash (issue 19): the full MD5 of a document created with a fingerprint. */
@@ -68,6 +74,7 @@ async function init(ctx: RequestContext, caller: User, body: z.infer<typeof Init
   const contentType = checkType(filename, body.contentType);
   checkSize(body.fileSize);
   const fileHash = normaliseHash(body.fileHash);
+  const inspection = parseInspection(body.inspection, contentType);
   const strategy = body.fileSize <= SINGLE_PUT_MAX ? 'put' : 'tus';
   const chunkSize = strategy === 'tus' ? TUS_CHUNK_SIZE : body.fileSize;
   const chunksTotal = Math.ceil(body.fileSize / chunkSize);
@@ -93,7 +100,11 @@ async function init(ctx: RequestContext, caller: User, body: z.infer<typeof Init
       throw new HttpError(403, 'feature_disabled', 'Uploads (supabase_v2_upload) are not enabled for your account yet.');
     }
     // Another request may have failed or cancelled the duplicate in between: read it by id then.
-    const document = rows[0]?.id === created.document_id ? rows[0] : await getDocument(tx, created.document_id);
+    let document = rows[0]?.id === created.document_id ? rows[0] : await getDocument(tx, created.document_id);
+    // The facts (issue 20), in the same transaction: stored unless the document already has
+    // facts (a duplicate started with facts before keeps them); the duplicate answer shows them.
+    if (inspection) await recordInspection(tx, document.id, inspection);
+    if (created.duplicate) document = (await withInspections(tx, [document]))[0]!;
     return { document, duplicate: created.duplicate, features: { realtime: flags.realtime, llamaParse: flags.llama } };
   });
 
@@ -160,6 +171,7 @@ async function lateInit(ctx: RequestContext, caller: User, body: z.infer<typeof 
   checkSize(body.fileSize);
   const fingerprint = normaliseFingerprint(body.fingerprint);
   const idempotencyKey = normaliseIdempotencyKey(body.idempotencyKey);
+  const inspection = parseInspection(body.inspection, contentType);
   const chunksTotal = Math.ceil(body.fileSize / (body.fileSize <= SINGLE_PUT_MAX ? body.fileSize : TUS_CHUNK_SIZE));
 
   const { document, features } = await ctx.db.asUser(caller, async (tx) => {
@@ -177,7 +189,12 @@ async function lateInit(ctx: RequestContext, caller: User, body: z.infer<typeof 
     }
     const features = { realtime: flags.realtime, llamaParse: flags.llama };
     if (created.candidate || !created.document_id) return { document: null, features };
-    return { document: await getDocument(tx, created.document_id), features };
+    // The facts (issue 20): stored with the new document; a repeat with the same key keeps the first.
+    if (inspection) await recordInspection(tx, created.document_id, inspection);
+    const document = await getDocument(tx, created.document_id);
+    // Only the answer for a document whose bytes already landed shows the document (and its facts).
+    const answered = document.status === 'pending' || document.status === 'uploading';
+    return { document: answered ? document : (await withInspections(tx, [document]))[0]!, features };
   }).catch((error) => {
     if (isKeyReused(error)) {
       throw new HttpError(422, 'idempotency_key_reused',
@@ -245,57 +262,7 @@ type HashOutcome =
 async function deliverHash(ctx: RequestContext, caller: User, body: z.infer<typeof HashBody>): Promise<Response> {
   const fileHash = normaliseHash(body.fileHash);
   const now = ctx.clock.now();
-  const outcome = await ctx.db.asService(async (tx): Promise<HashOutcome> => {
-    const [doc] = await tx<DocumentRow[]>`
-      select * from public.documents where id = ${body.documentId} and user_id = ${caller.userId} for update`;
-    if (!doc) {
-      const [merge] = await tx<{ merged_into: string; file_hash: string }[]>`
-        select merged_into, file_hash from private.document_merges where document_id = ${body.documentId} and user_id = ${caller.userId}`;
-      if (!merge) throw notFound();
-      if (merge.file_hash !== fileHash) throw conflict(body.documentId);
-      const into = await findDocument(tx, merge.merged_into);
-      if (!into) throw notFound();
-      return { duplicate: true, into, from: body.documentId };
-    }
-    if (doc.file_hash !== null) {
-      if (doc.file_hash === fileHash) return { duplicate: false, doc };
-      throw conflict(doc.id);
-    }
-    if (doc.status === 'failed' || doc.status === 'cancelled') {
-      throw new HttpError(409, 'invalid_state', `The upload is ${doc.status}; add the file again to upload it.`);
-    }
-    const [object] = await tx<{ etag: string | null }[]>`
-      select metadata ->> 'eTag' as etag from storage.objects where bucket_id = ${doc.storage_bucket} and name = ${doc.storage_path}`;
-    const stored = plainMd5(object?.etag);
-    if (stored && stored !== fileHash) {
-      throw new HttpError(422, 'hash_mismatch', 'This MD5 is not the MD5 of the file Storage holds for the document: hash the file that was uploaded, or upload it again.');
-    }
-    const resolve = async (into: DocumentRow): Promise<HashOutcome> => {
-      await tx`insert into private.document_merges (document_id, user_id, merged_into, file_hash)
-               values (${doc.id}, ${doc.user_id}, ${into.id}, ${fileHash})`;
-      await tx`delete from public.documents where id = ${doc.id}`;
-      return { duplicate: true, into, from: doc.id, object: { bucket: doc.storage_bucket, path: doc.storage_path } };
-    };
-    const findOther = async () => (await tx<DocumentRow[]>`
-      select * from public.documents
-       where user_id = ${doc.user_id} and file_hash = ${fileHash} and status not in ('failed', 'cancelled') and id <> ${doc.id}`)[0];
-    const other = await findOther();
-    if (other) return await resolve(other);
-    let updated: DocumentRow;
-    try {
-      // A savepoint: a concurrent start of the same content (classic POST) may take the hash first.
-      const rows = await tx.savepoint((sp) => sp<DocumentRow[]>`
-        update public.documents set file_hash = ${fileHash} where id = ${doc.id} returning *`) as unknown as DocumentRow[];
-      updated = rows[0]!;
-    } catch (error) {
-      const raced = (error as { code?: string }).code === '23505' ? await findOther() : undefined;
-      if (raced) return await resolve(raced);
-      throw error;
-    }
-    if (updated.status !== 'uploaded') return { duplicate: false, doc: updated };
-    // The object landed while the hash was on its way: processing starts now.
-    return { duplicate: false, doc: await startProcessing(tx, updated, now, await userFlag(tx, 'llama_parse_integration', doc.user_id)) };
-  });
+  const outcome = await ctx.db.asService(async (tx) => await withFacts(tx, await hashOutcome(tx, caller.userId, body.documentId, fileHash, now)));
 
   if (!outcome.duplicate) {
     return json({ documentId: outcome.doc.id, duplicate: false, hashRecorded: true, status: outcome.doc.status, document: documentDto(outcome.doc) });
@@ -308,6 +275,65 @@ async function deliverHash(ctx: RequestContext, caller: User, body: z.infer<type
     status: outcome.into.status,
     document: documentDto(outcome.into),
   });
+}
+
+/** deliverHash's transaction (as the service): what the hash does to the caller's document. */
+async function hashOutcome(tx: Tx, userId: string, documentId: string, fileHash: string, now: Date): Promise<HashOutcome> {
+  const [doc] = await tx<DocumentRow[]>`
+    select * from public.documents where id = ${documentId} and user_id = ${userId} for update`;
+  if (!doc) {
+    const [merge] = await tx<{ merged_into: string; file_hash: string }[]>`
+      select merged_into, file_hash from private.document_merges where document_id = ${documentId} and user_id = ${userId}`;
+    if (!merge) throw notFound();
+    if (merge.file_hash !== fileHash) throw conflict(documentId);
+    const into = await findDocument(tx, merge.merged_into);
+    if (!into) throw notFound();
+    return { duplicate: true, into, from: documentId };
+  }
+  if (doc.file_hash !== null) {
+    if (doc.file_hash === fileHash) return { duplicate: false, doc };
+    throw conflict(doc.id);
+  }
+  if (doc.status === 'failed' || doc.status === 'cancelled') {
+    throw new HttpError(409, 'invalid_state', `The upload is ${doc.status}; add the file again to upload it.`);
+  }
+  const [object] = await tx<{ etag: string | null }[]>`
+    select metadata ->> 'eTag' as etag from storage.objects where bucket_id = ${doc.storage_bucket} and name = ${doc.storage_path}`;
+  const stored = plainMd5(object?.etag);
+  if (stored && stored !== fileHash) {
+    throw new HttpError(422, 'hash_mismatch', 'This MD5 is not the MD5 of the file Storage holds for the document: hash the file that was uploaded, or upload it again.');
+  }
+  const resolve = async (into: DocumentRow): Promise<HashOutcome> => {
+    await tx`insert into private.document_merges (document_id, user_id, merged_into, file_hash)
+             values (${doc.id}, ${doc.user_id}, ${into.id}, ${fileHash})`;
+    await tx`delete from public.documents where id = ${doc.id}`;
+    return { duplicate: true, into, from: doc.id, object: { bucket: doc.storage_bucket, path: doc.storage_path } };
+  };
+  const findOther = async () => (await tx<DocumentRow[]>`
+    select * from public.documents
+     where user_id = ${doc.user_id} and file_hash = ${fileHash} and status not in ('failed', 'cancelled') and id <> ${doc.id}`)[0];
+  const other = await findOther();
+  if (other) return await resolve(other);
+  let updated: DocumentRow;
+  try {
+    // A savepoint: a concurrent start of the same content (classic POST) may take the hash first.
+    const rows = await tx.savepoint((sp) => sp<DocumentRow[]>`
+      update public.documents set file_hash = ${fileHash} where id = ${doc.id} returning *`) as unknown as DocumentRow[];
+    updated = rows[0]!;
+  } catch (error) {
+    const raced = (error as { code?: string }).code === '23505' ? await findOther() : undefined;
+    if (raced) return await resolve(raced);
+    throw error;
+  }
+  if (updated.status !== 'uploaded') return { duplicate: false, doc: updated };
+  // The object landed while the hash was on its way: processing starts now.
+  return { duplicate: false, doc: await startProcessing(tx, updated, now, await userFlag(tx, 'llama_parse_integration', doc.user_id)) };
+}
+
+/** The answered document with its inspection facts (issue 20). */
+async function withFacts(tx: Tx, outcome: HashOutcome): Promise<HashOutcome> {
+  if (outcome.duplicate) return { ...outcome, into: (await withInspections(tx, [outcome.into]))[0]! };
+  return { ...outcome, doc: (await withInspections(tx, [outcome.doc]))[0]! };
 }
 
 const conflict = (id: string) =>
@@ -324,7 +350,7 @@ async function list(ctx: RequestContext): Promise<Response> {
   }
   return await ctx.db.asUser(caller, async (tx) => {
     const rows = await tx<DocumentRow[]>`select * from public.documents order by created_at desc limit ${limit}`;
-    return json({ documents: rows.map(documentDto) });
+    return json({ documents: (await withInspections(tx, rows)).map((doc) => documentDto(doc)) });
   });
 }
 
@@ -333,8 +359,9 @@ async function status(ctx: RequestContext): Promise<Response> {
   const caller = await ctx.caller();
   const id = documentIdParam(ctx.req);
   return await ctx.db.asUser(caller, async (tx) => {
-    const doc = await getDocument(tx, id);
-    return json({ ...(await progressDto(tx, doc, ctx.clock.now())), document: documentDto(doc) });
+    // Sent together (one round trip): the facts are only those of a document the caller owns.
+    const [doc, facts] = await Promise.all([getDocument(tx, id), inspectionsOf(tx, [id])]);
+    return json({ ...(await progressDto(tx, doc, ctx.clock.now())), document: documentDto({ ...doc, inspection: facts.get(id) ?? null }) });
   });
 }
 
