@@ -34,6 +34,14 @@ export const ar: LocaleStrings = {
   duplicateDropped: 'رفعت هذا الملف من قبل؛ أُهملت هذه النسخة ويُستخدم الملف السابق.',
   stuck: 'لا تقدّم منذ أكثر من 30 دقيقة. أعد المحاولة أو تواصل مع الدعم.',
   retryingIn: (d) => `إعادة المحاولة خلال ${d}`,
+  document: {
+    pages: (n, plural) => ({ zero: `${n} صفحة`, one: 'صفحة واحدة', two: 'صفحتان', few: `${n} صفحات`, many: `${n} صفحة`, other: `${n} صفحة` })[plural],
+    words: (n, plural) => ({ zero: `${n} كلمة`, one: 'كلمة واحدة', two: 'كلمتان', few: `${n} كلمات`, many: `${n} كلمة`, other: `${n} كلمة` })[plural],
+    notices: {
+      'needs-ocr': 'مستند ممسوح ضوئيًا: سيُستخرج نصه بالتعرّف الضوئي على الحروف (OCR)',
+      'unknown-encoding': 'ترميز نص غير مألوف: قد تظهر بعض الأحرف بشكل خاطئ',
+    },
+  },
   errorHint: (code, status) => {
     if (code === 'network') return 'انقطع الاتصال. تحقق من الشبكة؛ ستتم إعادة المحاولة.';
     if (code === 'processing-failed') return 'تعذّر على الخادم معالجة المستند. أعد المحاولة أو ارفع ملفًا آخر.';

@@ -33,6 +33,14 @@ export const de: LocaleStrings = {
   duplicateDropped: 'Diese Datei wurde schon hochgeladen; diese Kopie wurde verworfen, die frühere wird verwendet.',
   stuck: 'Seit über 30 Minuten kein Fortschritt. Erneut versuchen oder den Support kontaktieren.',
   retryingIn: (d) => `Neuer Versuch in ${d}`,
+  document: {
+    pages: (n, plural) => (plural === 'one' ? `${n} Seite` : `${n} Seiten`),
+    words: (n, plural) => (plural === 'one' ? `${n} Wort` : `${n} Wörter`),
+    notices: {
+      'needs-ocr': 'Gescannt: Der Text wird per Texterkennung (OCR) gelesen',
+      'unknown-encoding': 'Ungewöhnliche Textkodierung: Manche Zeichen können falsch erscheinen',
+    },
+  },
   errorHint: (code, status) => {
     if (code === 'network') return 'Die Verbindung ist abgebrochen. Netzwerk prüfen; es wird erneut versucht.';
     if (code === 'processing-failed') return 'Der Server konnte das Dokument nicht verarbeiten. Erneut versuchen oder eine andere Datei hochladen.';

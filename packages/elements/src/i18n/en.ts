@@ -33,6 +33,14 @@ export const en: LocaleStrings = {
   duplicateDropped: 'You uploaded this file before; this copy was dropped and the earlier one is used.',
   stuck: 'No progress for over 30 minutes. Retry, or contact support if it stays stuck.',
   retryingIn: (d) => `Trying again in ${d}`,
+  document: {
+    pages: (n, plural) => (plural === 'one' ? `${n} page` : `${n} pages`),
+    words: (n, plural) => (plural === 'one' ? `${n} word` : `${n} words`),
+    notices: {
+      'needs-ocr': 'Scanned: the text will be recognised (OCR)',
+      'unknown-encoding': 'Unusual text encoding: some characters may come out wrong',
+    },
+  },
   errorHint: (code, status) => {
     if (code === 'network') return 'The connection was lost. Check your network; it will retry.';
     if (code === 'processing-failed') return 'The server could not process this document. Retry, or upload another file.';

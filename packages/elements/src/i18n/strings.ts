@@ -1,4 +1,4 @@
-import type { FileStatus, RejectionReason } from '@v2-uploader/core';
+import type { DocumentNotice, FileStatus, RejectionReason } from '@v2-uploader/core/store';
 
 /** Sizes, times and percentages already formatted for the locale (see `formatter` in registry.ts). */
 export interface Formatted {
@@ -35,6 +35,12 @@ export interface LocaleStrings {
    * `fileName` the sentence says "This file" (a row shows the name beside it).
    */
   rejection?: (reason: RejectionReason, f: Formatted, fileName?: string) => string;
+  /**
+   * What inspection found in a document, shown in its row. `count` is the number already
+   * formatted, `plural` its `Intl.PluralRules` category in the table's language. Leave it out
+   * (a table registered before these existed) for the English texts.
+   */
+  document?: DocumentStrings;
   /** What to do about a server or network error. */
   errorHint: (code: string, status: number | undefined) => string;
   summary: (done: number, total: number, percent: string) => string;
@@ -49,4 +55,14 @@ export interface LocaleStrings {
     failed: (name: string, reason: string) => string;
     allComplete: (count: number) => string;
   };
+}
+
+/** The facts and notices of an inspected document (see `LocaleStrings.document`). */
+export interface DocumentStrings {
+  /** "12 pages". */
+  pages: (count: string, plural: Intl.LDMLPluralRule) => string;
+  /** "2,345 words". */
+  words: (count: string, plural: Intl.LDMLPluralRule) => string;
+  /** Warnings beside an accepted document (`documentNotices` of the core). */
+  notices: Record<DocumentNotice, string>;
 }

@@ -1,7 +1,8 @@
 // What a row shows for a file state, as plain data: how full the bar is, which lines of text.
 // Kept apart from the element so each rule is stated once. Which buttons a status allows is
 // the core's `fileActions`, shared with every other UI.
-import { type FileStatus, PROCESSING_STATUSES, TERMINAL_STATUSES, type UploadFileState } from '@v2-uploader/core/store';
+import { documentNotices, type FileStatus, PROCESSING_STATUSES, TERMINAL_STATUSES, type UploadFileState } from '@v2-uploader/core/store';
+import { en } from '../i18n/en.js';
 import { rejectionText, type ResolvedLocale } from '../i18n/registry.js';
 
 /** Steps whose length is unknown until they report something. */
@@ -46,6 +47,22 @@ export function detailsOf(file: UploadFileState, { strings, format }: ResolvedLo
   return parts;
 }
 
+/**
+ * What inspection found, as short facts beside the size: "12 pages" (PDF, and Word files whose
+ * page count Word wrote), "2,345 words" (Word and text files). Plural forms follow the locale.
+ */
+export function factsOf(file: UploadFileState, { strings, format }: ResolvedLocale): string[] {
+  const document = file.document;
+  if (!document) return [];
+  const texts = strings.document ?? en.document!;
+  const count = (n: number, phrase: typeof texts.pages) =>
+    phrase(new Intl.NumberFormat(format.locale).format(n), new Intl.PluralRules(format.locale).select(n));
+  const facts: string[] = [];
+  if (document.kind !== 'txt' && document.pageCount !== null) facts.push(count(document.pageCount, texts.pages));
+  if (document.kind !== 'pdf' && document.wordCount !== null) facts.push(count(document.wordCount, texts.words));
+  return facts;
+}
+
 export type MessageTone = 'error' | 'warning' | 'info';
 
 export interface ItemMessage {
@@ -84,5 +101,10 @@ export function messagesOf(file: UploadFileState, locale: ResolvedLocale, now: n
   }
   if (file.status === 'duplicate') messages.push({ tone: 'info', text: file.bytesSent > 0 ? strings.duplicateDropped : strings.duplicate, detail: undefined });
   if (file.stuck) messages.push({ tone: 'warning', text: strings.stuck, detail: undefined });
+  // What inspection warns about an accepted document (a refused one says why it was refused).
+  if (!file.rejection) {
+    const texts = strings.document ?? en.document!;
+    for (const notice of documentNotices(file.document)) messages.push({ tone: 'warning', text: texts.notices[notice], detail: undefined });
+  }
   return messages;
 }

@@ -7,7 +7,7 @@ import { resolveLocale, type ResolvedLocale } from '../i18n/registry.js';
 import '../progress-bar/define.js';
 import { ThumbnailController } from '../thumbnail/thumbnail-controller.js';
 import { type V2ItemAction, V2ItemActionEvent } from './item-action-event.js';
-import { detailsOf, messagesOf, progressOf } from './item-model.js';
+import { detailsOf, factsOf, messagesOf, progressOf } from './item-model.js';
 import { uploadItemStyles } from './upload-item.styles.js';
 
 /** Shared by every row that is not given a locale; resolving builds Intl formatters. */
@@ -32,13 +32,15 @@ const DEFAULT_LOCALE = resolveLocale('en');
  * @csspart thumbnail - The `<img>` preview of an image, or of a PDF's first page.
  * @csspart name - The file name.
  * @csspart size - The file size.
+ * @csspart facts - What inspection found: "12 pages · 2,345 words" (PDF and Word pages; Word and text words).
  * @csspart status - The status text.
  * @csspart progress - The `<v2-progress-bar>`; absent once failed or cancelled. Its colours follow the theme and
  *   the status; set `--v2-progress-color` and `--v2-progress-track-color` on this part to choose others.
  * @csspart progress-base - The progress bar's track.
  * @csspart progress-indicator - The progress bar's filled part.
  * @csspart details - The percent, speed and time-left line.
- * @csspart message - Notices and errors (duplicate, stuck, retrying, failure and what to do).
+ * @csspart message - Notices and errors (duplicate, stuck, retrying, a scan to recognise (OCR), an unusual text
+ *   encoding, failure and what to do).
  * @csspart actions - The button group.
  * @csspart pause-button - Pauses an upload.
  * @csspart resume-button - Resumes a paused upload.
@@ -155,6 +157,7 @@ export class V2UploadItem extends LitElement {
     const { strings, format, dir } = this.locale;
     const progress = progressOf(file);
     const details = detailsOf(file, this.locale);
+    const facts = factsOf(file, this.locale);
     const messages = messagesOf(file, this.locale, this.now);
     const { toggle, stop } = fileActions(file);
     return html`
@@ -171,6 +174,10 @@ export class V2UploadItem extends LitElement {
         <span class="meta">
           <span part="size" class="size">${format.size(file.size)}</span>
           <span aria-hidden="true">·</span>
+          ${facts.length > 0
+            ? html`<span part="facts" class="facts">${facts.join(' · ')}</span>
+                <span aria-hidden="true">·</span>`
+            : nothing}
           <span part="status" class="status">${strings.status[file.status]}</span>
         </span>
         ${progress
