@@ -86,7 +86,7 @@ async function readZipEntries(source: Source): Promise<ZipEntry[] | undefined> {
     if (locator < 0 || view.getUint32(locator, true) !== 0x07064b50) return undefined;
     const recordOffset = Number(view.getBigUint64(locator + 8, true));
     const record = await source.read(recordOffset, recordOffset + 56);
-    const rv = new DataView(record.buffer);
+    const rv = new DataView(record.buffer, record.byteOffset, record.byteLength);
     if (record.length < 56 || rv.getUint32(0, true) !== 0x06064b50) return undefined;
     count = Number(rv.getBigUint64(32, true));
     size = Number(rv.getBigUint64(40, true));
@@ -119,7 +119,7 @@ async function readZipEntries(source: Source): Promise<ZipEntry[] | undefined> {
 async function dataStart(source: Source, entry: ZipEntry): Promise<number | undefined> {
   const local = await source.read(entry.offset, entry.offset + 30);
   if (local.length < 30) return undefined;
-  const view = new DataView(local.buffer);
+  const view = new DataView(local.buffer, local.byteOffset, local.byteLength);
   if (view.getUint32(0, true) !== 0x04034b50) return undefined;
   return entry.offset + 30 + view.getUint16(26, true) + view.getUint16(28, true);
 }
@@ -174,7 +174,7 @@ async function bodyHasText(source: Source, entry: ZipEntry | undefined): Promise
 async function readCfbNames(source: Source): Promise<string[] | undefined> {
   const header = await source.read(0, 512);
   if (header.length < 512) return undefined;
-  const view = new DataView(header.buffer);
+  const view = new DataView(header.buffer, header.byteOffset, header.byteLength);
   const shift = view.getUint16(0x1e, true);
   if (shift !== 9 && shift !== 12) return undefined;
   const sectorSize = 1 << shift;
@@ -185,7 +185,7 @@ async function readCfbNames(source: Source): Promise<string[] | undefined> {
   let difatSector = view.getUint32(0x44, true);
   for (let n = view.getUint32(0x48, true); n > 0 && difatSector < 0xfffffffa; n--) {
     const bytes = await source.read((difatSector + 1) * sectorSize, (difatSector + 2) * sectorSize);
-    const dv = new DataView(bytes.buffer);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let i = 0; i + 1 < perSector && (i + 1) * 4 <= bytes.length; i++) difat.push(dv.getUint32(i * 4, true));
     difatSector = bytes.length >= sectorSize ? dv.getUint32(sectorSize - 4, true) : 0xfffffffe;
   }
@@ -194,14 +194,14 @@ async function readCfbNames(source: Source): Promise<string[] | undefined> {
     if (fatSector === undefined || fatSector >= 0xfffffffa) return 0xfffffffe;
     const at = (fatSector + 1) * sectorSize + (sector % perSector) * 4;
     const bytes = await source.read(at, at + 4);
-    return bytes.length === 4 ? new DataView(bytes.buffer).getUint32(0, true) : 0xfffffffe;
+    return bytes.length === 4 ? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(0, true) : 0xfffffffe;
   };
   const names: string[] = [];
   const seen = new Set<number>();
   for (let sector = view.getUint32(0x30, true); sector < 0xfffffffa && !seen.has(sector) && seen.size < 4096; sector = await next(sector)) {
     seen.add(sector);
     const bytes = await source.read((sector + 1) * sectorSize, (sector + 2) * sectorSize);
-    const dv = new DataView(bytes.buffer);
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     for (let at = 0; at + 128 <= bytes.length; at += 128) {
       const length = dv.getUint16(at + 0x40, true);
       if (length < 2 || length > 64 || bytes[at + 0x42] === 0) continue;

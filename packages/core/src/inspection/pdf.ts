@@ -380,6 +380,12 @@ class PdfReader {
     const resources = node.get('Resources') ?? inherited;
     const kids = await this.resolve(node.get('Kids'));
     if (!Array.isArray(kids)) return undefined;
+    // A node whose /Count equals its number of kids has only pages below it: go straight to
+    // the one wanted instead of reading its siblings.
+    if ((await this.resolve(node.get('Count'))) === kids.length) {
+      const kid = await this.resolve(kids[index]);
+      if (isDict(kid) && nameOf(kid.get('Type')) === 'Page') return { dict: kid, resources: kid.get('Resources') ?? resources };
+    }
     let left = index;
     for (const kidRef of kids) {
       const kid = await this.resolve(kidRef);

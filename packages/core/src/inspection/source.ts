@@ -2,6 +2,18 @@
 // page, gives the event loop a turn after each one so input and rendering keep up. Only the
 // ranges asked for are read; no reader here ever loads a whole file at once.
 import { abortedError, yieldToEventLoop } from '../hashing/md5-slices.js';
+import { inflateSync } from './inflate-sync.js';
+
+/**
+ * Small reads are served from windows of at least this size, of which the last few are kept:
+ * a Blob read costs about a millisecond however small (Chromium, busy 2-core machine), and a
+ * PDF's objects sit close together (a page, its content stream, its image's dictionary), so one
+ * window usually answers several reads.
+ */
+const READ_WINDOW = 16 * 1024;
+const KEPT_WINDOWS = 8;
+/** Streams up to this size are inflated synchronously (inflate-sync.ts); larger ones by the platform. */
+const SYNC_INFLATE_LIMIT = 256 * 1024;
 
 export interface InspectOptions {
   signal: AbortSignal;
@@ -11,6 +23,7 @@ export interface InspectOptions {
 
 export class Source {
   readonly size: number;
+  readonly #windows: { start: number; bytes: Uint8Array<ArrayBuffer> }[] = [];
 
   constructor(
     readonly blob: Blob,
@@ -29,9 +42,22 @@ export class Source {
     this.check();
     const from = Math.max(0, Math.min(start, this.size));
     const to = Math.max(from, Math.min(end, this.size));
-    const bytes = new Uint8Array(await this.blob.slice(from, to).arrayBuffer());
+    for (const window of this.#windows) {
+      if (from >= window.start && to <= window.start + window.bytes.length) {
+        return window.bytes.subarray(from - window.start, to - window.start);
+      }
+    }
+    if (to - from > READ_WINDOW) {
+      const bytes = new Uint8Array(await this.blob.slice(from, to).arrayBuffer());
+      await this.pause();
+      return bytes;
+    }
+    const windowEnd = Math.min(this.size, from + READ_WINDOW);
+    const bytes = new Uint8Array(await this.blob.slice(from, windowEnd).arrayBuffer());
     await this.pause();
-    return bytes;
+    this.#windows.unshift({ start: from, bytes });
+    if (this.#windows.length > KEPT_WINDOWS) this.#windows.pop();
+    return bytes.subarray(0, to - from);
   }
 
   /** A turn for the event loop on the page; an abort check everywhere. */
@@ -69,6 +95,11 @@ export async function inflate(
   source: Source,
   maxSize = MAX_INFLATED_SIZE,
 ): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  if (!(data instanceof Blob) && data.length <= SYNC_INFLATE_LIMIT) {
+    const inflated = inflateSync(data, format === 'deflate', maxSize);
+    source.check();
+    if (inflated !== undefined) return inflated as Uint8Array<ArrayBuffer>;
+  }
   const blob = data instanceof Blob ? data : new Blob([data]);
   const reader = blob.stream().pipeThrough(new DecompressionStream(format)).getReader();
   const chunks: Uint8Array[] = [];
