@@ -8,7 +8,7 @@ const elements = new Map(
 );
 const expect = {
   'v2-uploader': {
-    attributes: ['supabase-url', 'anon-key', 'anonymous-sign-in', 'accept', 'max-file-size', 'max-files', 'multiple', 'auto-upload', 'chunk-size', 'realtime', 'locale', 'disabled', 'name', 'required', 'theme'],
+    attributes: ['supabase-url', 'anon-key', 'anonymous-sign-in', 'accept', 'max-file-size', 'max-files', 'multiple', 'auto-upload', 'chunk-size', 'max-pages', 'realtime', 'locale', 'disabled', 'name', 'required', 'theme'],
     events: ['v2-file-added', 'v2-file-rejected', 'v2-upload-start', 'v2-upload-progress', 'v2-upload-complete', 'v2-upload-error', 'v2-processing-progress', 'v2-processing-complete', 'v2-all-complete'],
     parts: ['base', 'dropzone', 'hint', 'summary', 'list', 'item'],
   },

@@ -1,5 +1,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
-import { DEFAULT_OPTIONS, DEFAULT_VALIDATION_OPTIONS, judgeDrag, Uploader, type UploaderEventMap, type UploaderOptions } from '@v2-uploader/core/store';
+import {
+  DEFAULT_DOCUMENT_RULES, DEFAULT_OPTIONS, DEFAULT_VALIDATION_OPTIONS, type DocumentRules, judgeDrag, Uploader, type UploaderEventMap, type UploaderOptions,
+} from '@v2-uploader/core/store';
+import type { Inspector } from '@v2-uploader/core';
 import { html, LitElement, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { classMap } from 'lit/directives/class-map.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -77,6 +80,10 @@ export class V2UploaderElement extends LitElement {
     multiple: { type: Boolean, reflect: true },
     autoUpload: { attribute: 'auto-upload', converter: defaultTrue },
     chunkSize: { type: Number, attribute: 'chunk-size' },
+    maxPages: { type: Number, attribute: 'max-pages' },
+    documentRules: { attribute: false },
+    validateDocument: { attribute: false },
+    inspector: { attribute: false },
     realtime: { converter: defaultTrue },
     locale: { reflect: true },
     disabled: { type: Boolean, reflect: true },
@@ -114,6 +121,23 @@ export class V2UploaderElement extends LitElement {
   declare autoUpload: boolean;
   /** TUS chunk size in bytes (default: the server's plan, 6 MiB). */
   declare chunkSize: number | undefined;
+  /**
+   * Most pages a document may have (PDF, and Word files that record their page count); longer
+   * ones are refused before any byte is sent. Sets `documentRules.maxPages`.
+   */
+  declare maxPages: number | undefined;
+  /**
+   * What inspection refuses (property only): `refuseEncrypted`, `refuseDamaged`, `refuseMacros`,
+   * `refuseBinaryText` (all on by default), `maxPages` (the `max-pages` attribute wins).
+   */
+  declare documentRules: Partial<DocumentRules> | undefined;
+  /**
+   * The app's own rule (property only), run after inspection for every file that passed
+   * validation: return a message to refuse the file (people see it in the row), or nothing.
+   */
+  declare validateDocument: UploaderOptions['validateDocument'];
+  /** Looks inside documents before they are sent (property only; pages, text layer, password…). */
+  declare inspector: Inspector | undefined;
   /** Follow server progress over Realtime (`realtime="false"` polls instead). */
   declare realtime: boolean;
   /** BCP 47 language tag for texts and number formats (en, de, ar built in). */
@@ -250,7 +274,12 @@ export class V2UploaderElement extends LitElement {
     return ready ? ready.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
-  #options(): UploaderOptions {
+  /**
+   * The element's settings as the store's options: the one place attributes and properties are
+   * mapped. `cleared` (the option keys whose value was just removed) resets what the element set
+   * before; otherwise an unset value is left out, so a store shared with the app keeps its choice.
+   */
+  #options(cleared: ReadonlySet<PropertyKey> = new Set()): UploaderOptions {
     const options: UploaderOptions = {
       accept: this.accept,
       maxFileSize: this.maxFileSize,
@@ -261,6 +290,13 @@ export class V2UploaderElement extends LitElement {
     if (this.chunkSize !== undefined) options.chunkSize = this.chunkSize;
     // Only when on: a store shared with the app keeps the app's choice otherwise.
     if (this.anonymousSignIn) options.anonymousSignIn = true;
+    const rules = this.documentRules ?? (cleared.has('documentRules') ? DEFAULT_DOCUMENT_RULES : undefined);
+    // A max-pages that is not a whole number of at least 1 ("", "abc") is ignored, not thrown.
+    const attribute = Number.isInteger(this.maxPages) && this.maxPages! >= 1 ? this.maxPages : undefined;
+    const maxPages = attribute ?? rules?.maxPages ?? (cleared.has('maxPages') ? Infinity : undefined);
+    if (rules || maxPages !== undefined) options.documentRules = maxPages === undefined ? { ...rules } : { ...rules, maxPages };
+    if (this.validateDocument || cleared.has('validateDocument')) options.validateDocument = this.validateDocument ?? (() => undefined);
+    if (this.inspector) options.inspector = this.inspector;
     return options;
   }
 
@@ -325,8 +361,14 @@ export class V2UploaderElement extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    const optionKeys = ['accept', 'maxFileSize', 'maxFiles', 'multiple', 'autoUpload', 'chunkSize', 'realtime'] as const;
-    if (this.uploader && optionKeys.some((k) => changed.has(k))) this.uploader.setOptions(this.#options());
+    const optionKeys = [
+      'accept', 'maxFileSize', 'maxFiles', 'multiple', 'autoUpload', 'chunkSize', 'realtime', 'maxPages', 'documentRules',
+      'validateDocument', 'inspector',
+    ] as const;
+    if (!this.uploader || !optionKeys.some((k) => changed.has(k))) return;
+    const cleared = new Set<PropertyKey>(optionKeys.filter((k) => changed.has(k) && changed.get(k) != null && this[k] == null));
+    if (cleared.has('documentRules')) cleared.add('maxPages');
+    this.uploader.setOptions(this.#options(cleared));
   }
 
   #onDragOver(event: DragEvent): void {
