@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The benchmark suite: `node bench/run.mjs [--only size,hashing,dedup,e2e,memory,latency]`. Runs each bench in its own
+// The benchmark suite: `node bench/run.mjs [--only size,hashing,dedup,e2e,link,memory,latency]`. Runs each bench in its own
 // Node process, one after another (the machine is small; nothing else should run meanwhile),
 // each writing bench/results/<name>.json, then regenerates the results section of
 // bench/README.md from all the results files present.
@@ -10,7 +10,7 @@ import path from 'node:path';
 import { benchDir, peersDir, root } from './lib/common.mjs';
 import { writeReadme } from './lib/report.mjs';
 
-const BENCHES = ['size', 'hashing', 'dedup', 'e2e', 'memory', 'latency'];
+const BENCHES = ['size', 'hashing', 'dedup', 'e2e', 'link', 'memory', 'latency'];
 const i = process.argv.indexOf('--only');
 const only = i > 0 ? process.argv[i + 1].split(',') : BENCHES;
 for (const name of only) {

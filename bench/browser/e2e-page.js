@@ -1,13 +1,18 @@
 // The end-to-end and memory bench page: the same bytes to the same local Storage through
 // (a) a raw single PUT to a signed upload URL, (b) tus-js-client alone, (c) Uppy + @uppy/tus,
 // (d) our core's TUS transport with a plan built from createSignedUploadUrl, (e) our full core
-// (`Uploader`, to `upload-complete`). Each returns its wall time in ms.
+// (`Uploader`, to `upload-complete`; default options = the late hash, or `hashWhileUploading:
+// false` = hash first). Each returns its wall time in ms; ours also what its requests did
+// (net-trace.js: time to the first Storage byte, each upload-handler POST).
 import { createClient } from '@supabase/supabase-js';
 import * as tus from 'tus-js-client';
 import Uppy from '@uppy/core';
 import Tus from '@uppy/tus';
 import { Uploader } from '../../packages/core/dist/index.js';
 import { createTusTransport } from '../../packages/core/dist/transport/index.js';
+import { installNetTrace, summarizeTrace, traceMark, traceSince } from './net-trace.js';
+
+installNetTrace();
 
 const CHUNK = 6 * 1024 * 1024;
 const PART = 8 * 1024 * 1024;
@@ -97,9 +102,13 @@ window.e2e = {
     await createTusTransport().send(current, plan, { contentType: 'text/plain', signal: new AbortController().signal, onProgress: () => {} });
     return { ms: performance.now() - t0, bucket, path: plan.path };
   },
-  /** The full core: addFiles → `upload-complete` (every byte stored; not processing). */
-  async core() {
-    const uploader = new Uploader({ supabase });
+  /**
+   * The full core: addFiles → `upload-complete` (every byte stored; not processing).
+   * `options`: Uploader options on top of the defaults (e.g. `{ hashWhileUploading: false }`).
+   */
+  async core(_bucket, options = {}) {
+    const uploader = new Uploader({ supabase, ...options });
+    const mark = traceMark();
     const t0 = performance.now();
     const seen = {};
     return new Promise((resolve, reject) => {
@@ -107,6 +116,8 @@ window.e2e = {
         const f = uploader.getSnapshot().files[0];
         if (!f) return;
         seen[f.status] ??= performance.now() - t0;
+        // The whole-file MD5 done (its progress at 1): with the late hash, while the bytes go out.
+        if (f.hashProgress >= 1) seen.hashDone ??= performance.now() - t0;
         if (f.status === 'failed' || f.status === 'cancelled' || f.status === 'duplicate') {
           off(); uploader.destroy();
           reject(new Error(`${f.status}: ${JSON.stringify(f.error ?? f.rejection)}`));
@@ -116,7 +127,7 @@ window.e2e = {
         const ms = performance.now() - t0;
         off(); uploader.destroy();
         if (e.duplicate) reject(new Error('duplicate'));
-        else resolve({ ms, seen, documentId: e.documentId, bucket: 'documents' });
+        else resolve({ ms, seen, trace: summarizeTrace(traceSince(mark, t0)), documentId: e.documentId, bucket: 'documents' });
       });
       uploader.addFiles([new File([current], current.name ?? 'bench.txt', { type: 'text/plain' })]).catch(reject);
     });

@@ -45,3 +45,14 @@ export async function clearBenchBucket(stack) {
   await stack.sql`delete from storage.objects where bucket_id = 'bench'`;
   for (const dir of ['objects', 'tus']) fs.rmSync(`${stack.storageDir}/${dir}/bench`, { recursive: true, force: true });
 }
+
+/**
+ * Deletes every document (rows, with their fingerprints and merges, and their objects in the
+ * `documents` bucket): a stored document of the same size is a dedup candidate for the next
+ * upload (upload-handler's late-hash start), which would make it hash first.
+ */
+export async function clearDocuments(stack) {
+  await stack.sql`delete from public.documents`;
+  await stack.sql`delete from storage.objects where bucket_id = 'documents'`;
+  for (const dir of ['objects', 'tus']) fs.rmSync(`${stack.storageDir}/${dir}/documents`, { recursive: true, force: true });
+}

@@ -12,6 +12,22 @@ const load = (name) => {
   return existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')) : undefined;
 };
 
+/** A variant's row in the end-to-end tables; for our full core also where its time went. */
+function variantRows(r, digits) {
+  const ms = (x) => `${x.median.toFixed(0)} ms`;
+  const sub = (label, x) => `| ${label} | ${ms(x)} | ${pct(x.spreadPct)} | ${x.min.toFixed(0)}–${x.max.toFixed(0)} ms | | |`;
+  const rows = [`| ${r.name.startsWith('ours') ? `**${r.name}**` : r.name} | ${ms(r.ms)} | ${pct(r.ms.spreadPct)} | ${r.ms.min.toFixed(0)}–${r.ms.max.toFixed(0)} ms | ${r.mbPerS.toFixed(digits ? 1 : 0)} | ${r.ratioVsRawPut.toFixed(Math.max(2, digits))}× |`];
+  if (!r.ofWhichHashingMs) return rows;
+  if (!r.firstByteMs) return [...rows, sub('of which hashing (status `hashing` → `initializing`)', r.ofWhichHashingMs)];
+  const late = r.postMs?.fingerprint !== undefined;
+  rows.push(sub(late ? '↳ in `hashing` before the first upload-handler POST (the fingerprint: MD5 of the first and last MiB)' : '↳ in `hashing` before the upload-handler POST (the whole-file MD5, then the fingerprint)', r.ofWhichHashingMs));
+  rows.push(sub('↳ first file byte sent to Storage, from the start', r.firstByteMs));
+  if (r.hashDoneMs?.runs) rows.push(sub(late ? '↳ whole-file MD5 done, from the start (computed while the bytes go out)' : '↳ whole-file MD5 done, from the start', r.hashDoneMs));
+  const names = { fingerprint: 'upload-handler POST with the fingerprint', init: 'upload-handler POST with the whole-file hash', hash: 'upload-handler POST delivering the late hash' };
+  for (const [kind, x] of Object.entries(r.postMs ?? {})) rows.push(sub(`↳ ${names[kind]}, round trip`, x));
+  return rows;
+}
+
 function targetRows(targets, fmt) {
   return targets.map((t) => `| ${t.name} | ${fmt(t.value)} | ${fmt(t.bound)} | ${t.met ? '**met**' : `**missed** by ${Math.abs(t.byPct).toFixed(0)} %`} |`);
 }
@@ -24,10 +40,12 @@ export function render() {
   const hashing = load('hashing');
   const dedup = load('dedup');
   const e2e = load('e2e');
+  const link = load('link');
   const memory = load('memory');
   const latency = load('latency');
-  for (const r of [size, hashing, dedup, e2e, memory, latency]) if (r) machines.add(`${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, ${r.machine.platform}, Node ${r.machine.node}`);
-  const loads = [size, hashing, dedup, e2e, memory, latency].filter(Boolean).map((r) => `${r.bench} ${r.machine.loadAverageAtWrite?.[0] ?? '?'}`);
+  const all = [size, hashing, dedup, e2e, link, memory, latency];
+  for (const r of all) if (r) machines.add(`${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.memoryGiB} GiB, ${r.machine.platform}, Node ${r.machine.node}`);
+  const loads = all.filter(Boolean).map((r) => `${r.bench} ${r.machine.loadAverageAtWrite?.[0] ?? '?'}${r.machine.nice ? ` (at nice ${r.machine.nice})` : ''}`);
   out.push(`Machine: ${[...machines].join('; ') || '—'}${hashing ? `; ${hashing.browser}` : ''}. 1-minute load average when each bench finished: ${loads.join(', ')}.`, '');
 
   if (size) {
@@ -64,25 +82,44 @@ export function render() {
 
   if (dedup) {
     const ms = (x) => `${x.median.toFixed(0)} ms`;
+    const row = (label, x, ratio = '') => `| ${label} | ${ms(x)} | ${pct(x.spreadPct)} | ${x.min.toFixed(0)}–${x.max.toFixed(0)} ms | ${ratio} |`;
     out.push(`### 6. Dedup (${dedup.at.slice(0, 10)})`, '', dedup.method, '',
       '| what | median | spread (half-range) | min–max | vs fresh upload |', '|---|--:|--:|--:|--:|',
-      `| **re-upload of an existing 50 MB file → \`${dedup.reuploadStatuses.join('/')}\`** | ${ms(dedup.reuploadToDuplicateMs)} | ${pct(dedup.reuploadToDuplicateMs.spreadPct)} | ${dedup.reuploadToDuplicateMs.min.toFixed(0)}–${dedup.reuploadToDuplicateMs.max.toFixed(0)} ms | ${dedup.ratioVsFreshUpload.toFixed(2)}× |`,
-      `| of which hashing (status \`hashing\` → \`initializing\`) | ${ms(dedup.ofWhichHashingMs)} | ${pct(dedup.ofWhichHashingMs.spreadPct)} | ${dedup.ofWhichHashingMs.min.toFixed(0)}–${dedup.ofWhichHashingMs.max.toFixed(0)} ms | |`,
-      `| fresh upload of a 50 MB file → \`uploaded\` (baseline) | ${ms(dedup.freshUploadToUploadedMs)} | ${pct(dedup.freshUploadToUploadedMs.spreadPct)} | ${dedup.freshUploadToUploadedMs.min.toFixed(0)}–${dedup.freshUploadToUploadedMs.max.toFixed(0)} ms | 1.00× |`, '');
+      row(`**re-upload of an existing 50 MB file → \`${dedup.reuploadStatuses.join('/')}\`**`, dedup.reuploadToDuplicateMs, `${dedup.ratioVsFreshUpload.toFixed(2)}×`));
+    if (dedup.hashAloneMs) {
+      out.push(row('whole-file hash done, from `addFiles` (hash progress at 1)', dedup.ofWhichHashingMs),
+        row('the same bytes hashed alone (new WorkerHasher, same run)', dedup.hashAloneMs));
+      if (dedup.fingerprintPostMs) out.push(row('upload-handler POST with the fingerprint (answers `candidate`), round trip', dedup.fingerprintPostMs));
+      out.push(row('upload-handler POST with the whole-file hash (answers `duplicate`), round trip', dedup.initPostMs));
+    } else {
+      out.push(row('of which hashing (status `hashing` → `initializing`)', dedup.ofWhichHashingMs));
+    }
+    out.push(row('fresh upload of a 50 MB file → `uploaded` (baseline)', dedup.freshUploadToUploadedMs, '1.00×'), '');
+    if (dedup.hashAloneMs) {
+      out.push(`Requests of each re-upload (upload-handler POSTs, in order): ${dedup.flows.map((f) => `\`${f}\``).join(', ')}; bytes sent to Storage by the re-uploads: **${dedup.bytesSent.toLocaleString('en')}** (${dedup.storageRequests} requests carrying file bytes, the most in any re-upload). Bound: hash alone + the duplicate-answering POST = ${dedup.hashAloneMs.median.toFixed(0)} + ${dedup.initPostMs.median.toFixed(0)} = ${dedup.boundMs.toFixed(0)} ms; the re-upload took ${dedup.ratioVsBound.toFixed(2)}× that. Fresh uploads' POSTs: ${dedup.freshFlows.map((f) => `\`${f}\``).join(', ')}.`, '');
+    }
+    if (dedup.targets) targets.push(...dedup.targets.map((t) => `| ${t.name} | ${t.value.toFixed(2)}×, ${t.bytesSent.toLocaleString('en')} bytes | ${t.bound.toFixed(2)}×, 0 bytes | ${t.met ? '**met**' : `**missed**${t.bytesSent ? ` (${t.bytesSent} bytes sent)` : ''} by ${Math.abs(t.byPct).toFixed(0)} %`} |`));
   }
 
   if (e2e) {
     const ms = (x) => `${x.median.toFixed(0)} ms`;
     out.push(`### 2. End to end in Chromium to the local stack (${e2e.at.slice(0, 10)})`, '', e2e.method, '');
     for (const [label, rows] of [[`${e2e.sizes.small / 1e6} MB`, e2e.small], [`${e2e.sizes.large / 1e6} MB`, e2e.large]]) {
+      if (!rows.length) continue;
       out.push(`${label}:`, '', '| variant | median | spread (half-range) | min–max | MB/s | vs raw PUT |', '|---|--:|--:|--:|--:|--:|');
-      for (const r of rows) {
-        out.push(`| ${r.name.startsWith('ours') ? `**${r.name}**` : r.name} | ${ms(r.ms)} | ${pct(r.ms.spreadPct)} | ${r.ms.min.toFixed(0)}–${r.ms.max.toFixed(0)} ms | ${r.mbPerS.toFixed(0)} | ${r.ratioVsRawPut.toFixed(2)}× |`);
-        if (r.ofWhichHashingMs) out.push(`| of which hashing (status \`hashing\` → \`initializing\`) | ${ms(r.ofWhichHashingMs)} | ${pct(r.ofWhichHashingMs.spreadPct)} | ${r.ofWhichHashingMs.min.toFixed(0)}–${r.ofWhichHashingMs.max.toFixed(0)} ms | | |`);
-      }
+      for (const r of rows) out.push(...variantRows(r, 0));
       out.push('');
     }
+    if (e2e.ratioCoreVsTusJs !== undefined) out.push(`Ours (default) vs tus-js-client alone at ${e2e.sizes.small / 1e6} MB, same run: **${e2e.ratioCoreVsTusJs.toFixed(2)}×**; hash first: ${e2e.ratioCoreHashFirstVsTusJs.toFixed(2)}×.`, '');
     targets.push(...targetRows(e2e.targets, (v) => `${v.toFixed(2)}×`));
+  }
+
+  if (link) {
+    out.push(`### 7. End to end through a constrained link (${link.at.slice(0, 10)})`, '', link.method, '',
+      '| variant | median | spread (half-range) | min–max | MB/s | vs raw PUT |', '|---|--:|--:|--:|--:|--:|');
+    for (const r of link.rows) out.push(...variantRows(r, 3));
+    out.push('', `Ours (default) vs tus-js-client alone through this link, same run: ${link.ratioCoreVsTusJs.toFixed(3)}×.`, '');
+    targets.push(...targetRows(link.targets, (v) => `${v.toFixed(3)}×`));
   }
 
   if (memory) {
@@ -120,7 +157,7 @@ export function render() {
       out.push(`upload-handler POST inside the function (its own log line per 201, ${s.ms.samples} requests), p50 / p95 ms: whole request ${step('ms')}; verifying the JWT ${step('auth')}; waiting for a pooled connection + BEGIN ${step('dbWait')}; the transaction, that wait included ${step('db')}; the Storage createSignedUploadUrl call ${step('storage')}.`, '');
     }
     if (latency.ratiosP95VsPreflight) {
-      out.push(`p95 vs the preflight's p95, same run: ${Object.entries(latency.ratiosP95VsPreflight).map(([n, v]) => `${n} ${v.toFixed(1)}×`).join('; ')}. Progress PUTs answered \`accepted: false\`: ${latency.progressPutNotAccepted}. Webhook outcomes recorded (webhook_events, source internal, incl. set-up): ${Object.entries(latency.webhookOutcomes ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || '—'}.`, '');
+      out.push(`p95 vs the preflight's p95, same run: ${Object.entries(latency.ratiosP95VsPreflight).map(([n, v]) => `${n} ${v.toFixed(1)}×`).join('; ')}. Progress PUTs answered \`accepted: false\`: ${latency.progressPutNotAccepted}.${latency.lateHash ? ` Late-hash starts answered \`candidate\` (no document made): ${latency.lateHash.candidates}; hash deliveries recorded (\`hashRecorded\`): ${latency.lateHash.delivered}; deliveries without a document to deliver for: ${latency.lateHash.missingDocs}.` : ''} Webhook outcomes recorded (webhook_events, source internal, incl. set-up): ${Object.entries(latency.webhookOutcomes ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || '—'}.`, '');
     }
     const rt = latency.realtime;
     if (rt) {
