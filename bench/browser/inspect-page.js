@@ -1,0 +1,89 @@
+// The inspection bench page. Exposes window.bench; driven by bench/inspection.mjs through
+// puppeteer. Imports core's TypeScript sources (esbuild compiles them), so it measures the
+// working tree, not a stale dist/.
+import { WorkerHasher } from '../../packages/core/src/hashing/worker-hasher.ts';
+import { MainThreadInspector, WorkerInspector } from '../../packages/core/src/inspection/index.ts';
+import { inspectDocument } from '../../packages/core/src/inspection/inspect.ts';
+import { buildPdf } from '../../packages/core/src/inspection/fixtures.ts';
+
+const createWorker = () => new Worker(new URL('./hash-worker.js', import.meta.url), { type: 'module' });
+const hasher = new WorkerHasher({ createWorker });
+const workerInspector = new WorkerInspector({ hasher });
+const mainInspector = new MainThreadInspector();
+let blob;
+
+/** Bytes read through slice() while inspecting `blob` on the page (no whole-file read is possible through it). */
+async function bytesRead() {
+  let read = 0;
+  let reads = 0;
+  let readMs = 0;
+  const wrapper = {
+    size: blob.size,
+    type: blob.type,
+    slice(start, end, type) {
+      const part = blob.slice(start, end, type);
+      read += part.size;
+      reads += 1;
+      return {
+        size: part.size,
+        stream: () => part.stream(),
+        async arrayBuffer() {
+          const t0 = performance.now();
+          const buffer = await part.arrayBuffer();
+          readMs += performance.now() - t0;
+          return buffer;
+        },
+      };
+    },
+  };
+  const t0 = performance.now();
+  await inspectDocument(wrapper, 'pdf', { signal: new AbortController().signal });
+  return { bytes: read, reads, readMs, totalMs: performance.now() - t0 };
+}
+
+/** The longest gap between 0-delay MessageChannel pings while `work` runs (see hash-page.js). */
+async function blockWhile(work) {
+  let maxGap = 0;
+  let running = true;
+  const ch = new MessageChannel();
+  let last = performance.now();
+  ch.port1.onmessage = () => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+    if (running) setTimeout(() => ch.port2.postMessage(0), 0);
+  };
+  ch.port2.postMessage(0);
+  const t0 = performance.now();
+  const result = await work();
+  const ms = performance.now() - t0;
+  running = false;
+  await new Promise((r) => setTimeout(r, 50));
+  return { ms, maxGapMs: maxGap, result };
+}
+
+const signal = () => new AbortController().signal;
+
+window.bench = {
+  /** A PDF of `pages` pages, every other one a 1 MiB image (a scan), the others text. */
+  async prepare(pages, imageSize) {
+    const kinds = Array.from({ length: pages }, (_, i) => (i % 2 ? 'image' : 'text'));
+    blob = await buildPdf(kinds, { imageSize, compress: true });
+    return blob.size;
+  },
+  bytesRead,
+  async run(name) {
+    const t0 = performance.now();
+    let info;
+    if (name === 'inspect:worker') info = await workerInspector.inspect(blob, { kind: 'pdf', signal: signal() });
+    else if (name === 'inspect:main') info = await mainInspector.inspect(blob, { kind: 'pdf', signal: signal() });
+    else if (name === 'inspect:engine') info = await inspectDocument(blob, 'pdf', { signal: signal() });
+    else info = await hasher.hash(blob, { signal: signal() });
+    return { ms: performance.now() - t0, info };
+  },
+  block(name) {
+    if (name === 'idle') return blockWhile(() => new Promise((r) => setTimeout(r, 300)));
+    if (name === 'inspect:main') return blockWhile(() => mainInspector.inspect(blob, { kind: 'pdf', signal: signal() }));
+    return blockWhile(() => workerInspector.inspect(blob, { kind: 'pdf', signal: signal() }));
+  },
+};
