@@ -14,6 +14,11 @@ export { useUploader } from './use-uploader.js';
 export { useUploaderState } from './use-uploader-state.js';
 export { useUpload } from './use-upload.js';
 export type { UseUploadResult } from './use-upload.js';
+export { useDocumentInfo } from './use-document-info.js';
+export type { UseDocumentInfoResult } from './use-document-info.js';
+// What inspection finds, for apps that phrase it themselves (issue 20).
+export { documentNotices } from '@v2-uploader/core/store';
+export type { DocumentInfo, DocumentNotice, DocumentRules } from '@v2-uploader/core/store';
 export { useUploadProgress } from './use-upload-progress.js';
 export type { UseUploadProgressOptions } from './use-upload-progress.js';
 export { UNKNOWN_PROGRESS } from './document-progress-store.js';

@@ -27,4 +27,17 @@ describe('<v2-uploader> in React 19 JSX', () => {
     el.dispatchEvent(new CustomEvent('v2-all-complete', { detail: { files: [] } }));
     expect(seen).to.have.length(1);
   });
+
+  it('takes max-pages as an attribute and the document options as properties', async () => {
+    const { uploader } = scripted();
+    const ref = createRef<V2UploaderElement>();
+    const validateDocument = () => 'No.';
+    const props: V2UploaderJsxProps = { 'max-pages': 300, documentRules: { refuseEncrypted: false }, validateDocument };
+    render(<v2-uploader ref={ref} {...props} uploader={uploader} />);
+    await customElements.whenDefined('v2-uploader');
+    await waitFor(() => expect(ref.current?.uploader).to.equal(uploader));
+    const el = ref.current!;
+    expect([el.getAttribute('max-pages'), el.maxPages, el.documentRules, el.validateDocument]).to.deep.equal(['300', 300, { refuseEncrypted: false }, validateDocument]);
+    await waitFor(() => expect(uploader.options.documentRules).to.include({ maxPages: 300, refuseEncrypted: false }));
+  });
 });

@@ -3,7 +3,7 @@
 // otherwise (the kebab-case names), and binds a function prop named `on` + the event's exact
 // name (`onv2-upload-complete`) as a listener. React 18 does none of that: use <V2Uploader>.
 // Importing anything from '@v2-uploader/react' brings this declaration into the program.
-import type { AnySupabaseClient, Uploader } from '@v2-uploader/core';
+import type { AnySupabaseClient, DocumentRules, Inspector, Uploader, UploaderOptions } from '@v2-uploader/core';
 import type {
   V2AllCompleteEvent, V2FileAddedEvent, V2FileRejectedEvent, V2ProcessingCompleteEvent, V2ProcessingProgressEvent,
   V2UploadCompleteEvent, V2UploaderElement, V2UploadErrorEvent, V2UploadProgressEvent, V2UploadStartEvent,
@@ -24,6 +24,8 @@ export interface V2UploaderJsxProps extends DetailedHTMLProps<HTMLAttributes<V2U
   multiple?: Flag;
   'auto-upload'?: Flag;
   'chunk-size'?: number | string;
+  /** Most pages a document may have; longer ones are refused before any byte is sent. */
+  'max-pages'?: number | string;
   realtime?: Flag;
   locale?: string;
   disabled?: Flag;
@@ -35,6 +37,12 @@ export interface V2UploaderJsxProps extends DetailedHTMLProps<HTMLAttributes<V2U
   supabase?: AnySupabaseClient;
   /** The store behind the element (set as its property by React 19). */
   uploader?: Uploader;
+  /** What inspection refuses (set as the element's property by React 19). */
+  documentRules?: Partial<DocumentRules>;
+  /** The app's own rule after inspection (set as the element's property by React 19). */
+  validateDocument?: UploaderOptions['validateDocument'];
+  /** Looks inside documents before they are sent (set as the element's property by React 19). */
+  inspector?: Inspector;
   class?: string;
   'onv2-file-added'?: (event: V2FileAddedEvent) => void;
   'onv2-file-rejected'?: (event: V2FileRejectedEvent) => void;

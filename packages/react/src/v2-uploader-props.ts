@@ -1,4 +1,4 @@
-import type { AnySupabaseClient, Uploader } from '@v2-uploader/core';
+import type { AnySupabaseClient, DocumentRules, Inspector, Uploader, UploaderOptions } from '@v2-uploader/core';
 import type {
   V2AllCompleteEvent, V2FileAddedEvent, V2FileRejectedEvent, V2ProcessingCompleteEvent, V2ProcessingProgressEvent,
   V2UploadCompleteEvent, V2UploaderElement, V2UploadErrorEvent, V2UploadProgressEvent, V2UploadStartEvent,
@@ -17,6 +17,8 @@ export interface V2UploaderAttributeProps {
   multiple?: boolean;
   autoUpload?: boolean;
   chunkSize?: number;
+  /** Most pages a document may have; longer ones are refused before any byte is sent (`max-pages`). */
+  maxPages?: number;
   realtime?: boolean;
   locale?: string;
   disabled?: boolean;
@@ -44,6 +46,12 @@ export interface V2UploaderOwnProps extends V2UploaderAttributeProps, V2Uploader
   supabase?: AnySupabaseClient;
   /** The store behind the element (set as its property); default: the nearest provider's, else the element makes one. */
   uploader?: Uploader;
+  /** What inspection refuses (set as the element's property): passwords, damage, macros, binary text, `maxPages`. */
+  documentRules?: Partial<DocumentRules>;
+  /** The app's own rule after inspection (set as the element's property): return a message to refuse the file. */
+  validateDocument?: UploaderOptions['validateDocument'];
+  /** Looks inside documents before they are sent (set as the element's property). */
+  inspector?: Inspector;
   className?: string;
   style?: CSSProperties;
   /** Slotted content: `<span slot="hint">…</span>`, `<svg slot="icon">…</svg>`. */
@@ -86,6 +94,7 @@ export function toAttributes(props: V2UploaderAttributeProps): Record<string, st
     multiple: flag(props.multiple),
     'auto-upload': offFlag(props.autoUpload),
     'chunk-size': text(props.chunkSize),
+    'max-pages': text(props.maxPages),
     realtime: offFlag(props.realtime),
     locale: props.locale,
     disabled: flag(props.disabled),

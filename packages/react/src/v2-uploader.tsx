@@ -4,10 +4,10 @@ import { UploaderContext } from './uploader-context.js';
 import { EVENT_PROPS, toAttributes, type V2UploaderAttributeProps, type V2UploaderEventProps, type V2UploaderProps } from './v2-uploader-props.js';
 
 const ATTRIBUTE_PROPS: readonly (keyof V2UploaderAttributeProps)[] = [
-  'supabaseUrl', 'anonKey', 'anonymousSignIn', 'accept', 'maxFileSize', 'maxFiles', 'multiple', 'autoUpload', 'chunkSize', 'realtime', 'locale',
+  'supabaseUrl', 'anonKey', 'anonymousSignIn', 'accept', 'maxFileSize', 'maxFiles', 'multiple', 'autoUpload', 'chunkSize', 'maxPages', 'realtime', 'locale',
   'disabled', 'name', 'required', 'theme', 'thumbnails',
 ];
-const OWN_PROPS = new Set<string>([...ATTRIBUTE_PROPS, ...Object.keys(EVENT_PROPS), 'supabase', 'uploader', 'className', 'style', 'children']);
+const OWN_PROPS = new Set<string>([...ATTRIBUTE_PROPS, ...Object.keys(EVENT_PROPS), 'supabase', 'uploader', 'documentRules', 'validateDocument', 'inspector', 'className', 'style', 'children']);
 
 // Never true on a server: there is no customElements there.
 const isDefined = () => typeof customElements !== 'undefined' && customElements.get('v2-uploader') !== undefined;
@@ -58,6 +58,13 @@ export const V2Uploader = forwardRef<V2UploaderElement, V2UploaderProps>(functio
       autoUpload: autoUpload !== false, realtime: realtime !== false,
     });
   }, [defined, multiple, autoUpload, realtime, disabled, required, thumbnails]);
+
+  // The document options are properties only (functions and objects), set before the store is bound too.
+  const { documentRules, validateDocument, inspector } = props;
+  useEffect(() => {
+    const el = element.current;
+    if (defined && el) Object.assign(el, { documentRules, validateDocument, inspector });
+  }, [defined, documentRules, validateDocument, inspector]);
 
   useEffect(() => {
     const el = element.current;

@@ -4,6 +4,7 @@ import { version } from 'react';
 import { version as domVersion } from 'react-dom';
 import { describeServerRendering } from '../ssr.cases.js';
 import { describeOnTheStack } from '../stack.cases.js';
+import { describeUseDocumentInfo } from '../use-document-info.cases.js';
 import { describeUseDropzone } from '../use-dropzone.cases.js';
 import { describeUseUploadProgress } from '../use-upload-progress.cases.js';
 import { describeUseUpload } from '../use-upload.cases.js';
@@ -38,6 +39,7 @@ export function describeAllCases(major: 18 | 19): void {
     describeUseUploaderState();
     describeUseUpload();
     describeUseUploadProgress();
+    describeUseDocumentInfo();
     describeUseDropzone();
     describeV2Uploader();
     describeServerRendering();
