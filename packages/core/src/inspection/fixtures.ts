@@ -96,6 +96,8 @@ export interface PdfOptions {
   /** Size in bytes of each page image's (stored) data. */
   imageSize?: number;
   encrypt?: 'rc4' | 'aes';
+  /** Pad each text page's content with about this many bytes of random hex strings shown (barely compressible). */
+  textPadding?: number;
 }
 
 /** The objects of a document with `pages`: catalog 1, page tree 2 (fonts inherited from it), font 3. */
@@ -116,6 +118,7 @@ async function pageObjects(pages: readonly PageKind[], options: PdfOptions): Pro
     let resources = '';
     let text = '';
     if (kind === 'text') text = `BT /F1 12 Tf 72 720 Td (Page ${index + 1} \\(text\\) Tj) Tj ET\n`;
+    if (kind === 'text' && options.textPadding !== undefined) text = `BT /F1 1 Tf ${randomHexShows(options.textPadding)} ET\n${text}`;
     if (kind === 'image') {
       const image = next++;
       resources = ` /Resources << /XObject << /Im0 ${image} 0 R >> >>`;
@@ -218,6 +221,15 @@ async function writeXrefStream(writer: PdfWriter, objects: PdfObjectSpec[], size
     data,
   });
   return xrefAt;
+}
+
+/** `<hex> Tj` operators with random hex digits, about `bytes` long. */
+function randomHexShows(bytes: number): string {
+  const random = new Uint8Array(Math.ceil(bytes / 2));
+  for (let i = 0; i < random.length; i += 65536) crypto.getRandomValues(random.subarray(i, i + 65536));
+  const parts: string[] = [];
+  for (let i = 0; i < random.length; i += 64) parts.push(`<${hex(random.subarray(i, i + 64))}> Tj`);
+  return parts.join('\n');
 }
 
 function be(value: number, width: number): number[] {

@@ -150,6 +150,14 @@ describe('inspectDocument: PDF', () => {
     });
   });
 
+  it('a large content stream (inflated by DecompressionStream, on the page too)', async () => {
+    const file = await buildPdf(['image', 'text'], { compress: true, textPadding: 800 * 1024 });
+    expect(file.size).to.be.greaterThan(300 * 1024);
+    const expected = { ...PDF, pageCount: 2, textLayer: 'mixed' };
+    expect(await pdf(file)).to.deep.equal(expected);
+    expect(await inspectDocument(file, 'pdf', { signal: signal(), yieldBetweenReads: true })).to.deep.equal(expected);
+  });
+
   it('a large page tree: intermediate /Pages nodes, pages sampled', async () => {
     const pages = Array.from({ length: 120 }, (_, i): PageKind => (i % 40 === 0 ? 'text' : 'image'));
     expect(await pdf(await buildPdf(pages, { xref: 'stream' }))).to.deep.equal({ ...PDF, pageCount: 120, textLayer: 'mixed' });

@@ -12,8 +12,12 @@ import { inflateSync } from './inflate-sync.js';
  */
 const READ_WINDOW = 16 * 1024;
 const KEPT_WINDOWS = 8;
-/** Streams up to this size are inflated synchronously (inflate-sync.ts); larger ones by the platform. */
+/**
+ * Streams up to this size are inflated synchronously (inflate-sync.ts); larger ones by the
+ * platform, off the thread. On the page the limit is lower, so one inflate stays a short task.
+ */
 const SYNC_INFLATE_LIMIT = 256 * 1024;
+const MAIN_THREAD_SYNC_INFLATE_LIMIT = 32 * 1024;
 
 export interface InspectOptions {
   signal: AbortSignal;
@@ -108,7 +112,8 @@ export async function inflate(
   source: Source,
   maxSize = MAX_INFLATED_SIZE,
 ): Promise<Uint8Array<ArrayBuffer> | undefined> {
-  if (!(data instanceof Blob) && data.length <= SYNC_INFLATE_LIMIT) {
+  const syncLimit = source.options.yieldBetweenReads === true ? MAIN_THREAD_SYNC_INFLATE_LIMIT : SYNC_INFLATE_LIMIT;
+  if (!(data instanceof Blob) && data.length <= syncLimit) {
     const inflated = inflateSync(data, format === 'deflate', maxSize);
     source.check();
     if (inflated !== undefined) return inflated as Uint8Array<ArrayBuffer>;
