@@ -5,7 +5,7 @@ import type { UploadFileState } from '@v2-uploader/core';
 import { resolveLocale } from '@v2-uploader/elements';
 import { html } from 'lit';
 import { withActions } from 'storybook/actions/decorator';
-import { fileStates, rejections } from './support/file-states.js';
+import { fileStates, inspectedStates, rejections } from './support/file-states.js';
 
 /** A fixed clock, so "trying again in 12 s" reads the same on every run. */
 const NOW = Date.UTC(2026, 10, 28, 9, 5, 0);
@@ -41,6 +41,16 @@ const states = {
   'type not accepted': rejections.typeNotAccepted,
   'content mismatch': rejections.contentMismatch,
   'invalid name': rejections.invalidName,
+  'PDF with text (12 pages)': inspectedStates.pdfWithText,
+  'scanned PDF (OCR)': inspectedStates.scannedPdf,
+  'Word document (pages, words)': inspectedStates.docx,
+  'text, unusual encoding': inspectedStates.unusualEncoding,
+  'password-protected PDF': inspectedStates.passwordProtected,
+  'damaged PDF': inspectedStates.damagedPdf,
+  'macro-enabled Word document': inspectedStates.macroDocx,
+  'binary .txt': inspectedStates.binaryTxt,
+  'too many pages': inspectedStates.tooManyPages,
+  "refused by the app's rule": inspectedStates.refusedByApp,
 } satisfies Record<string, () => UploadFileState>;
 
 type State = keyof typeof states;
@@ -116,6 +126,24 @@ export const TotalTooLarge = at('total too large');
 export const TypeNotAccepted = at('type not accepted');
 export const ContentMismatch = at('content mismatch');
 export const InvalidName = at('invalid name');
+
+// What inspection found before any byte was sent (issue 20): facts beside the size, notices as
+// warnings, and its refusals (the core's texts; only "remove", as for every refusal).
+export const PdfWithText = { ...at('PDF with text (12 pages)'), name: 'PDF with text (pages)' };
+/** Image-only pages: accepted, with a warning that the text will be recognised (OCR). */
+export const ScannedPdf = { ...at('scanned PDF (OCR)'), name: 'Scanned PDF (OCR notice)' };
+export const WordPagesAndWords = { ...at('Word document (pages, words)'), name: 'Word document (pages and words)' };
+export const UnusualEncoding = { ...at('text, unusual encoding'), name: 'Text file, unusual encoding' };
+export const PasswordProtected = { ...at('password-protected PDF'), name: 'Refused: password-protected PDF' };
+export const DamagedPdf = { ...at('damaged PDF'), name: 'Refused: damaged PDF' };
+export const MacroDocx = { ...at('macro-enabled Word document'), name: 'Refused: macro-enabled Word document' };
+export const BinaryTxt = { ...at('binary .txt'), name: 'Refused: binary .txt' };
+/** `<v2-uploader max-pages="300">` and a 1,240-page PDF. */
+export const TooManyPages = { ...at('too many pages'), name: 'Refused: too many pages' };
+/** The app's `validateDocument` said no, in its own words. */
+export const RefusedByApp = { ...at("refused by the app's rule"), name: "Refused by the app's rule" };
+export const ScannedPdfGerman: Story = { args: { state: 'scanned PDF (OCR)', locale: 'de' }, name: 'Scanned PDF (German)' };
+export const WordArabic: Story = { args: { state: 'Word document (pages, words)', locale: 'ar' }, name: 'Word document (Arabic)' };
 
 export const DarkTheme: Story = {
   args: { state: 'retrying', theme: 'dark' },

@@ -7,7 +7,7 @@ import type { UploadFileState } from '@v2-uploader/core';
 import type { V2UploaderElement } from '@v2-uploader/elements';
 import { html } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { fileStates, manyFiles, MiB, rejections } from './support/file-states.js';
+import { fileStates, inspectedStates, manyFiles, MiB, rejections } from './support/file-states.js';
 import { ScriptedUploader } from './support/scripted-uploader.js';
 
 /** Seconds until the retrying file tries again (counted down live by the element). */
@@ -29,6 +29,8 @@ const scenes = {
   cancelled: () => [fileStates.cancelled()],
   mixed: () => [fileStates.completed(), fileStates.embedding(), fileStates.uploading(0.45), fileStates.retrying(Date.now() + RETRY_IN_MS), rejections.typeNotAccepted(), fileStates.serverError()].map(unique),
   'many files': () => manyFiles(Date.now() + RETRY_IN_MS),
+  /** What inspection found (issue 20): facts, notices, and what it refused before any byte was sent. */
+  'inspected documents': () => Object.values(inspectedStates).map((make) => make()),
   /** A step that reports nothing measurable yet: the bar is indeterminate (animated). */
   'indeterminate': () => [fileStates.checking(), fileStates.uploading(0.45)],
 } satisfies Record<string, () => UploadFileState[]>;
@@ -227,6 +229,13 @@ export const InAForm: Story = {
     <p><button type="submit">Save</button></p>
   </form>`,
 };
+
+/**
+ * Every document inspection looked into: pages and words beside the size, a scan and an unusual
+ * encoding as warnings, and the refusals (password, damage, macros, binary text, too many pages,
+ * the app's own rule).
+ */
+export const InspectedDocuments = scene('inspected documents');
 
 /** The sizes the hint states come from the attributes. */
 export const CustomLimits: Story = {

@@ -2,7 +2,7 @@
 // walked through core's own reducer by the actions the store would dispatch. So a story never
 // shows a combination the engine cannot produce (progress, totals and side states are the
 // reducer's, not hand-written).
-import { type RejectionReason, UploadError, type UploaderSnapshot, type UploadFileState } from '@v2-uploader/core';
+import { type DocumentInfo, type RejectionReason, UploadError, type UploaderSnapshot, type UploadFileState } from '@v2-uploader/core';
 import { type Action, emptySnapshot, newFileState, reduce, rejectionError } from '@v2-uploader/core/testing';
 
 export const KiB = 1024;
@@ -157,6 +157,63 @@ export const rejections = {
   invalidName: () =>
     rejected({ name: 'report\u202Efdp.exe', size: 12 * KiB, type: '' }, { code: 'invalid-name', name: 'report\u202Efdp.exe', problem: 'bidi-control' }),
 };
+
+/**
+ * What inspection reports for a document (issue 20): a PDF, Word or text file that reads well,
+ * changed by `over`. Stands in for the worker's inspector.
+ */
+export function documentInfo(kind: DocumentInfo['kind'], over: Partial<DocumentInfo> = {}): DocumentInfo {
+  return {
+    kind, pageCount: null, wordCount: null, lineCount: null, encrypted: false, textLayer: 'text', macros: false,
+    encoding: kind === 'txt' ? 'utf-8' : null, binary: false, damage: null, pdfVersion: kind === 'pdf' ? '1.7' : null,
+    linearized: kind === 'pdf' ? false : null, incrementalUpdates: kind === 'pdf' ? 0 : null, ...over,
+  };
+}
+
+/** `steps` with inspection's result recorded where the Uploader records it: while validating, before `validated`. */
+const inspected = (document: DocumentInfo, steps: (id: string) => Action[]) => (id: string): Action[] => {
+  const [validating, ...rest] = steps(id);
+  return [validating!, { type: 'inspected', id, document }, ...rest];
+};
+
+/** A document inspection looked into, then refused (`reason` from the document rules or the app's rule). */
+function refusedAfterInspection(init: FileInit, document: DocumentInfo, reason: RejectionReason): UploadFileState {
+  return fileThrough(init, inspected(document, (id) => [
+    { type: 'validating', id },
+    { type: 'rejected', id, rejection: reason, error: rejectionError(reason, id, init.name) },
+  ]));
+}
+
+/** The page limit of the "too many pages" state (`<v2-uploader max-pages="300">`). */
+export const MAX_PAGES = 300;
+
+/** Rows with what inspection found: accepted documents with their facts and notices, and its refusals. */
+export const inspectedStates = {
+  /** A PDF with a text layer: "12 pages" beside the size. */
+  pdfWithText: () =>
+    fileThrough({ name: 'quarterly-report.pdf', size: 4.2 * MiB }, inspected(documentInfo('pdf', { pageCount: 12 }), uploadingAt(4.2 * MiB, 0.45))),
+  /** Scanned pages only: accepted, with the OCR notice. */
+  scannedPdf: () =>
+    fileThrough({ name: 'scanned-lease.pdf', size: 9.6 * MiB }, inspected(documentInfo('pdf', { pageCount: 8, textLayer: 'image-only' }), uploadingAt(9.6 * MiB, 0.3))),
+  /** Word wrote its page and word counts. */
+  docx: () =>
+    fileThrough({ name: 'thesis-chapter-3.docx', size: 1.8 * MiB }, inspected(documentInfo('docx', { pageCount: 24, wordCount: 7342 }), atStage('parsing', 40, { eta: 20 }))),
+  /** A text file in an encoding inspection does not know: accepted, with a warning. */
+  unusualEncoding: () =>
+    fileThrough({ name: 'legacy-export.txt', size: 64 * KiB }, inspected(documentInfo('txt', { wordCount: 2345, lineCount: 410, encoding: 'unknown' }), uploaded)),
+  passwordProtected: () =>
+    refusedAfterInspection({ name: 'bank-statement.pdf', size: 380 * KiB }, documentInfo('pdf', { encrypted: true }), { code: 'document-refused', kind: 'pdf', problem: 'encrypted' }),
+  damagedPdf: () =>
+    refusedAfterInspection({ name: 'half-downloaded.pdf', size: 2.7 * MiB }, documentInfo('pdf', { damage: 'truncated' }), { code: 'document-refused', kind: 'pdf', problem: 'damaged-truncated' }),
+  macroDocx: () =>
+    refusedAfterInspection({ name: 'budget-with-macros.docx', size: 610 * KiB }, documentInfo('docx', { pageCount: 6, wordCount: 1210, macros: true }), { code: 'document-refused', kind: 'docx', problem: 'macros' }),
+  binaryTxt: () =>
+    refusedAfterInspection({ name: 'firmware-dump.txt', size: 1.1 * MiB }, documentInfo('txt', { binary: true }), { code: 'document-refused', kind: 'txt', problem: 'binary' }),
+  tooManyPages: () =>
+    refusedAfterInspection({ name: 'board-minutes-archive.pdf', size: 31 * MiB }, documentInfo('pdf', { pageCount: 1240 }), { code: 'too-many-pages', maxPages: MAX_PAGES, pageCount: 1240 }),
+  refusedByApp: () =>
+    refusedAfterInspection({ name: 'contract-draft.pdf', size: 220 * KiB }, documentInfo('pdf', { pageCount: 4 }), { code: 'refused-by-app', message: 'Only signed contracts can be filed: upload the signed PDF.' }),
+} satisfies Record<string, () => UploadFileState>;
 
 /** A long list in every kind of state, for scrolling, summary and density. */
 export function manyFiles(retryAt: number): UploadFileState[] {
