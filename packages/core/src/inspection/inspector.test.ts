@@ -86,6 +86,16 @@ describe('Inspectors', () => {
     expect(early).to.have.property('code', 'aborted');
   });
 
+  it('terminating the hasher rejects an inspection in progress', async () => {
+    hasher = new WorkerHasher({ createWorker: () => recordingFactory().createWorker() });
+    const inspector = new WorkerInspector({ hasher });
+    const promise = inspector.inspect(await buildPdf(['text']), { kind: 'pdf', signal: signal() });
+    hasher.terminate();
+    const error = await promise.then(() => undefined, (e: unknown) => e);
+    expect(error).to.have.property('code', 'aborted');
+    expect(String((error as Error).message)).to.match(/^Inspection was stopped/);
+  });
+
   it('falls back to the main thread when the worker cannot start or load', async () => {
     mainThreadWarning.shown = false;
     const file = new Blob([textFixtures.utf8()]);
