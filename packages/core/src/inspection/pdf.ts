@@ -366,6 +366,8 @@ class PdfReader {
       const kind = await this.#pageKind(page.dict, page.resources);
       if (kind === 'text') text++;
       else if (kind === 'image') imageOnly++;
+      // A page of text and a page of images: 'mixed', whatever the other pages hold.
+      if (text > 0 && imageOnly > 0) break;
     }
     const textLayer: TextLayer = text > 0 ? (imageOnly > 0 ? 'mixed' : 'text') : imageOnly > 0 ? 'image-only' : 'none';
     return { pageCount: count, textLayer };
