@@ -16,7 +16,7 @@ import { css } from 'lit';
 // - `.name`: dir="auto" gives the name its own direction, which places the ellipsis; sizing
 //   the box to the text and aligning it with the grid (whose start follows the row) keeps a
 //   Latin name at the start of a right-to-left row.
-// - `.meta`, `.details` (size · status, and the details line): each piece is its own flex
+// - `.meta`, `.facts`, `.details` (size · pages · words · status, and the details line): each piece is its own flex
 //   item, so numbers and units keep their order in right-to-left rows.
 // - `.progress`: the bar's colours follow the theme (the bar itself only knows light ones) and
 //   tell the state at a glance. Blue 400 on gray 700 keeps the 3:1 the filled part needs in
@@ -115,6 +115,7 @@ export const uploadItemStyles = css`
   }
 
   .meta,
+  .facts,
   .details {
     display: flex;
     flex-wrap: wrap;

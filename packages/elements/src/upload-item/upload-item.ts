@@ -175,7 +175,9 @@ export class V2UploadItem extends LitElement {
           <span part="size" class="size">${format.size(file.size)}</span>
           <span aria-hidden="true">·</span>
           ${facts.length > 0
-            ? html`<span part="facts" class="facts">${facts.join(' · ')}</span>
+            ? html`<span part="facts" class="facts">${facts.map(
+                (f, i) => html`${i > 0 ? html` <span aria-hidden="true">·</span> ` : nothing}<span>${f}</span>`,
+              )}</span>
                 <span aria-hidden="true">·</span>`
             : nothing}
           <span part="status" class="status">${strings.status[file.status]}</span>
