@@ -26,6 +26,8 @@ import {
  * cost flat whatever the length.
  */
 export const MAX_SAMPLED_PAGES = 50;
+/** Bytes prefetched per object: a page or image dictionary, a small content stream. */
+const PREFETCH_WINDOW = 4096;
 /** `startxref` and `%%EOF` are in the last bytes; 1 KiB leaves room for trailing junk. */
 const TAIL_SIZE = 1024;
 /** The first read of an object; doubled while the object continues past it. */
@@ -358,11 +360,39 @@ class PdfReader {
     const sample = count <= MAX_SAMPLED_PAGES
       ? Array.from({ length: count }, (_, i) => i)
       : Array.from({ length: MAX_SAMPLED_PAGES }, (_, i) => Math.round((i * (count - 1)) / (MAX_SAMPLED_PAGES - 1)));
+    // The sampled pages' objects are fetched a level at a time, each level in one read
+    // (Source.prefetch): the pages, their resources and contents, their XObjects.
+    const found: { ref: PdfValue; resources: PdfValue | undefined; index: number }[] = [];
+    for (const index of sample) {
+      const page = await this.#pageAt(tree, index, undefined, 0, true);
+      if (page !== undefined) found.push({ ...page, index });
+    }
+    await this.#prefetch(found.map((page) => page.ref));
+    const pages: { dict: PdfDict; resources: PdfValue | undefined }[] = [];
+    for (const { ref, resources, index } of found) {
+      let page: { ref: PdfValue; resources: PdfValue | undefined } | undefined = { ref, resources };
+      let dict = await this.resolve(ref);
+      // The /Count shortcut met a node of page-tree nodes: walk kid by kid instead.
+      if (isDict(dict) && nameOf(dict.get('Type')) === 'Pages') {
+        page = await this.#pageAt(tree, index, undefined, 0, false);
+        dict = await this.resolve(page?.ref);
+      }
+      if (isDict(dict) && page !== undefined) pages.push({ dict, resources: dict.get('Resources') ?? page.resources });
+    }
+    await this.#prefetch(pages.flatMap((page) => [page.resources ?? null, page.dict.get('Contents') ?? null]));
+    const resources = await Promise.all(pages.map((page) => this.resolve(page.resources)));
+    await this.#prefetch(resources.map((r) => (isDict(r) ? (r.get('XObject') ?? null) : null)));
+    const level: PdfValue[] = [];
+    for (const [i, r] of resources.entries()) {
+      const xobjects = isDict(r) ? await this.resolve(r.get('XObject')) : undefined;
+      if (isDict(xobjects)) level.push(...xobjects.values());
+      const contents = await this.resolve(pages[i]?.dict.get('Contents'));
+      level.push(...(Array.isArray(contents) ? contents : [pages[i]?.dict.get('Contents') ?? null]));
+    }
+    await this.#prefetch(level);
     let text = 0;
     let imageOnly = 0;
-    for (const index of sample) {
-      const page = await this.#pageAt(tree, index, undefined, 0);
-      if (page === undefined) continue;
+    for (const page of pages) {
       const kind = await this.#pageKind(page.dict, page.resources);
       if (kind === 'text') text++;
       else if (kind === 'image') imageOnly++;
@@ -373,20 +403,30 @@ class PdfReader {
     return { pageCount: count, textLayer };
   }
 
+  /** Reads the windows of the objects `values` refer to (at file offsets) in one read. */
+  async #prefetch(values: readonly PdfValue[]): Promise<void> {
+    const starts: number[] = [];
+    for (const value of values) {
+      if (!(value instanceof PdfRef) || this.#cache.has(value.num)) continue;
+      const entry = this.#entries.get(value.num);
+      if (entry !== undefined && 'offset' in entry) starts.push(entry.offset + this.#shift);
+    }
+    await this.#source.prefetch(starts, PREFETCH_WINDOW);
+  }
+
   /**
-   * The page at `index` under `node`, found by the kids' /Count so only one path of the tree
-   * is read, with the resources it inherits.
+   * The page at `index` under `node` (a reference or its dictionary), found by the kids'
+   * /Count so only one path of the tree is read, with the resources it inherits.
    */
-  async #pageAt(node: PdfDict, index: number, inherited: PdfValue | undefined, depth: number): Promise<{ dict: PdfDict; resources: PdfValue | undefined } | undefined> {
+  async #pageAt(node: PdfDict, index: number, inherited: PdfValue | undefined, depth: number, shortcut: boolean): Promise<{ ref: PdfValue; resources: PdfValue | undefined } | undefined> {
     if (depth > MAX_DEPTH) return undefined;
     const resources = node.get('Resources') ?? inherited;
     const kids = await this.resolve(node.get('Kids'));
     if (!Array.isArray(kids)) return undefined;
     // A node whose /Count equals its number of kids has only pages below it: go straight to
     // the one wanted instead of reading its siblings.
-    if ((await this.resolve(node.get('Count'))) === kids.length) {
-      const kid = await this.resolve(kids[index]);
-      if (isDict(kid) && nameOf(kid.get('Type')) === 'Page') return { dict: kid, resources: kid.get('Resources') ?? resources };
+    if (shortcut && (await this.resolve(node.get('Count'))) === kids.length && kids[index] !== undefined) {
+      return { ref: kids[index] ?? null, resources };
     }
     let left = index;
     for (const kidRef of kids) {
@@ -396,10 +436,10 @@ class PdfReader {
       if (type === 'Pages' || (type === undefined && kid.has('Kids'))) {
         const kidCount = await this.resolve(kid.get('Count'));
         const n = typeof kidCount === 'number' ? kidCount : 0;
-        if (left < n) return this.#pageAt(kid, left, resources, depth + 1);
+        if (left < n) return this.#pageAt(kid, left, resources, depth + 1, shortcut);
         left -= n;
       } else {
-        if (left === 0) return { dict: kid, resources: kid.get('Resources') ?? resources };
+        if (left === 0) return { ref: kid, resources };
         left--;
       }
     }

@@ -13,6 +13,11 @@ import { inflateSync } from './inflate-sync.js';
 const READ_WINDOW = 16 * 1024;
 const KEPT_WINDOWS = 8;
 /**
+ * Windows kept from prefetch(): the objects of up to 50 sampled pages (their dictionaries,
+ * resources, content streams, images' dictionaries), a few KiB each.
+ */
+const KEPT_PREFETCHED = 256;
+/**
  * Streams up to this size are inflated synchronously (inflate-sync.ts); larger ones by the
  * platform, off the thread. On the page the limit is lower, so one inflate stays a short task.
  */
@@ -34,6 +39,7 @@ const syncReader = (() => {
 export class Source {
   readonly size: number;
   readonly #windows: { start: number; bytes: Uint8Array<ArrayBuffer> }[] = [];
+  readonly #prefetched: { start: number; bytes: Uint8Array<ArrayBuffer> }[] = [];
 
   constructor(
     readonly blob: Blob,
@@ -52,11 +58,8 @@ export class Source {
     this.check();
     const from = Math.max(0, Math.min(start, this.size));
     const to = Math.max(from, Math.min(end, this.size));
-    for (const window of this.#windows) {
-      if (from >= window.start && to <= window.start + window.bytes.length) {
-        return window.bytes.subarray(from - window.start, to - window.start);
-      }
-    }
+    const cached = this.#cached(from, to);
+    if (cached !== undefined) return cached;
     if (to - from > READ_WINDOW) {
       const bytes = await this.#readRange(from, to);
       await this.pause();
@@ -70,8 +73,39 @@ export class Source {
     return bytes.subarray(0, to - from);
   }
 
-  async #readRange(from: number, to: number): Promise<Uint8Array<ArrayBuffer>> {
-    const part = this.blob.slice(from, to);
+  #cached(from: number, to: number): Uint8Array<ArrayBuffer> | undefined {
+    for (const windows of [this.#windows, this.#prefetched]) {
+      for (const window of windows) {
+        if (from >= window.start && to <= window.start + window.bytes.length) {
+          return window.bytes.subarray(from - window.start, to - window.start);
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Reads `size` bytes at each of `starts` in one Blob read (a Blob made of the slices), and
+   * keeps them for read(): scattered small reads cost one round trip instead of one each.
+   */
+  async prefetch(starts: readonly number[], size: number): Promise<void> {
+    const wanted = [...new Set(starts)]
+      .filter((start) => start >= 0 && start < this.size && this.#cached(start, Math.min(this.size, start + size)) === undefined)
+      .sort((a, b) => a - b);
+    if (wanted.length < 2) return;
+    const ranges = wanted.map((start, i) => [start, Math.min(this.size, start + size, wanted[i + 1] ?? Infinity)] as const);
+    const all = await this.#readRange(0, 0, new Blob(ranges.map(([from, to]) => this.blob.slice(from, to))));
+    await this.pause();
+    let at = 0;
+    for (const [from, to] of ranges) {
+      this.#prefetched.unshift({ start: from, bytes: all.subarray(at, at + to - from) });
+      at += to - from;
+    }
+    this.#prefetched.splice(KEPT_PREFETCHED);
+  }
+
+  async #readRange(from: number, to: number, blob?: Blob): Promise<Uint8Array<ArrayBuffer>> {
+    const part = blob ?? this.blob.slice(from, to);
     // In a worker, FileReaderSync reads without the round trip of a promise per read.
     if (syncReader !== undefined) return new Uint8Array(syncReader.readAsArrayBuffer(part));
     return new Uint8Array(await part.arrayBuffer());
