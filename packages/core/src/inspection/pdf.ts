@@ -26,6 +26,8 @@ import {
  * cost flat whatever the length.
  */
 export const MAX_SAMPLED_PAGES = 50;
+/** Kids of a page-tree node prefetched together (a node holding more is read kid by kid past these). */
+const MAX_PREFETCHED_KIDS = 128;
 /** Bytes prefetched per object: a page or image dictionary, a small content stream. */
 const PREFETCH_WINDOW = 4096;
 /** `startxref` and `%%EOF` are in the last bytes; 1 KiB leaves room for trailing junk. */
@@ -428,6 +430,8 @@ class PdfReader {
     if (shortcut && (await this.resolve(node.get('Count'))) === kids.length && kids[index] !== undefined) {
       return { ref: kids[index] ?? null, resources };
     }
+    // Kids are read in order up to the one holding the page: fetch them in one read.
+    await this.#prefetch(kids.slice(0, MAX_PREFETCHED_KIDS));
     let left = index;
     for (const kidRef of kids) {
       const kid = await this.resolve(kidRef);

@@ -17,6 +17,7 @@ const KEPT_WINDOWS = 8;
  * resources, content streams, images' dictionaries), a few KiB each.
  */
 const KEPT_PREFETCHED = 256;
+const CACHE_HITS_PER_YIELD = 8;
 /**
  * Streams up to this size are inflated synchronously (inflate-sync.ts); larger ones by the
  * platform, off the thread. On the page the limit is lower, so one inflate stays a short task.
@@ -40,6 +41,7 @@ export class Source {
   readonly size: number;
   readonly #windows: { start: number; bytes: Uint8Array<ArrayBuffer> }[] = [];
   readonly #prefetched: { start: number; bytes: Uint8Array<ArrayBuffer> }[] = [];
+  #hits = 0;
 
   constructor(
     readonly blob: Blob,
@@ -59,7 +61,12 @@ export class Source {
     const from = Math.max(0, Math.min(start, this.size));
     const to = Math.max(from, Math.min(end, this.size));
     const cached = this.#cached(from, to);
-    if (cached !== undefined) return cached;
+    if (cached !== undefined) {
+      // Reads served from memory still give the page a turn now and then: parsing 50 pages'
+      // objects back to back would otherwise be one long task.
+      if (++this.#hits % CACHE_HITS_PER_YIELD === 0) await this.pause();
+      return cached;
+    }
     if (to - from > READ_WINDOW) {
       const bytes = await this.#readRange(from, to);
       await this.pause();
@@ -90,10 +97,19 @@ export class Source {
    */
   async prefetch(starts: readonly number[], size: number): Promise<void> {
     const wanted = [...new Set(starts)]
-      .filter((start) => start >= 0 && start < this.size && this.#cached(start, Math.min(this.size, start + size)) === undefined)
+      // Already read when a window holds its first KiB (a small object's dictionary).
+      .filter((start) => start >= 0 && start < this.size && this.#cached(start, Math.min(this.size, start + 1024)) === undefined)
       .sort((a, b) => a - b);
     if (wanted.length < 2) return;
-    const ranges = wanted.map((start, i) => [start, Math.min(this.size, start + size, wanted[i + 1] ?? Infinity)] as const);
+    // Neighbours (a page and its content stream) become one range: each slice() costs about
+    // as much as a read's round trip in Chromium.
+    const ranges: [number, number][] = [];
+    for (const start of wanted) {
+      const end = Math.min(this.size, start + size);
+      const last = ranges[ranges.length - 1];
+      if (last !== undefined && start <= last[1] + size) last[1] = end;
+      else ranges.push([start, end]);
+    }
     const all = await this.#readRange(0, 0, new Blob(ranges.map(([from, to]) => this.blob.slice(from, to))));
     await this.pause();
     let at = 0;
