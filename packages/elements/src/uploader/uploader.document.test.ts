@@ -130,10 +130,14 @@ describe('<v2-uploader> document options', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('without an inspector nothing is inspected: files go on without document facts', async () => {
-    const el = await mount();
-    await el.addFiles(textFile('a.txt'));
-    await until(() => el.uploader!.getSnapshot().files[0]?.status === 'uploaded');
-    expect(el.uploader!.getSnapshot().files[0]!.document).to.equal(undefined);
+  it('without its own inspector the element keeps the store\'s (the app\'s, or the core\'s default)', async () => {
+    const el = await fixture<V2UploaderElement>(html`<v2-uploader></v2-uploader>`);
+    const inspector = scriptedInspector(pdf({ pageCount: 7 }));
+    el.uploader = new Uploader({ ...fakeOptions().options, inspector });
+    await el.updateComplete;
+    await el.addFiles(pdfBlob(4096, 6, 'kept.pdf'));
+    await until(() => el.uploader!.getSnapshot().files[0]?.document !== undefined);
+    expect(inspector.calls).to.equal(1);
+    expect(el.uploader!.getSnapshot().files[0]!.document!.pageCount).to.equal(7);
   });
 });
