@@ -113,8 +113,8 @@ export class WorkerHasher implements Hasher {
   }
 
   /**
-   * Stops the worker and rejects every unfinished hash with an 'aborted' UploadError. A later
-   * `hash()` starts a new worker.
+   * Stops the worker and rejects every unfinished hash and inspection with an 'aborted'
+   * UploadError. A later `hash()` or `inspect()` starts a new worker.
    */
   terminate(): void {
     this.#worker?.terminate();
