@@ -1,18 +1,14 @@
 // Where inspection runs. WorkerInspector asks the hash worker (one worker file for hashing and
 // inspecting), beside any hash in progress; MainThreadInspector inspects on the page, yielding
 // between reads. Both load the engine with import(), on first use.
-import type { DocumentInfo, DocumentKind } from './document-info.js';
+import type { DocumentInfo } from './document-info.js';
 import { WorkerHasher, type WorkerHasherOptions } from '../hashing/worker-hasher.js';
+import type { Inspector } from '../interfaces.js';
 
-export interface InspectorOptions {
-  kind: DocumentKind;
-  signal: AbortSignal;
-}
+/** Tells what a document is before it is uploaded (declared with the other I/O interfaces). */
+export type { Inspector };
 
-/** Tells what a document is before it is uploaded. */
-export interface Inspector {
-  inspect(file: Blob, options: InspectorOptions): Promise<DocumentInfo>;
-}
+export type InspectorOptions = Parameters<Inspector['inspect']>[1];
 
 /** Inspects on the page's own thread, giving the event loop a turn after every read. */
 export class MainThreadInspector implements Inspector {
