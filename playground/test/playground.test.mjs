@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, requestFault } from '../../scripts/lib/chromium.mjs';
+import { pdfBlob } from '../../packages/core/dist/testing/index.js';
 import { startPlayground } from '../server.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -46,14 +47,14 @@ after(async () => {
 async function dropPdf(page, name, find) {
   const zone = /** @type {import('puppeteer-core').ElementHandle<Element>} */ ((await page.evaluateHandle(find)).asElement());
   assert.ok(zone, `a drop zone for ${name}`);
-  await zone.evaluate((zone, name) => {
-    const bytes = new Uint8Array(120 * 1024);
-    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 0xff;
-    bytes.set(new TextEncoder().encode(`%PDF-1.7\n% ${name} ${Date.now()} ${Math.random()}\n`), 0);
+  // A well-formed PDF (the Uploader inspects it), unique per drop (the server deduplicates by hash).
+  const pdf = Buffer.from(await pdfBlob(120 * 1024, Math.floor(Math.random() * 2 ** 32), name).arrayBuffer()).toString('base64');
+  await zone.evaluate((zone, name, pdf) => {
+    const bytes = Uint8Array.from(atob(pdf), (c) => c.charCodeAt(0));
     const dt = new DataTransfer();
     dt.items.add(new File([bytes], name, { type: 'application/pdf' }));
     zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, name);
+  }, name, pdf);
   await zone.dispose();
 }
 

@@ -20,6 +20,8 @@ import { startStack } from '../../stack/src/stack.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, requestFault } from '../lib/chromium.mjs';
 import { root } from '../lib/migrate.mjs';
 import { packPackages } from '../lib/pack.mjs';
+// The core's own test documents (built: this suite runs after the packages are).
+import { pdfBlob } from '../../packages/core/dist/testing/index.js';
 
 // puppeteer-core is the playground's devDependency (as in reliability/lib/harness.mjs).
 /** @type {typeof import('puppeteer-core').default} */
@@ -182,14 +184,10 @@ function hashProbe() {
   };
 }
 
-/** A small valid-looking PDF, unique per call (the server deduplicates by content hash). */
-function pdfBytes(name) {
-  const head = `%PDF-1.7\n% ${name} ${Date.now()} ${Math.random()}\n`;
-  const bytes = Buffer.alloc(64 * 1024);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31 + 7) & 0xff;
-  bytes.write(head, 0, 'latin1');
-  bytes.write('\n%%EOF\n', bytes.length - 7, 'latin1');
-  return bytes;
+/** A small well-formed PDF (the Uploader inspects it before sending), unique per call (the server deduplicates by content hash). */
+async function pdfBytes(name) {
+  const file = pdfBlob(64 * 1024, Math.floor(Math.random() * 2 ** 32), name);
+  return Buffer.from(await file.arrayBuffer());
 }
 
 /**
@@ -239,7 +237,7 @@ async function driveApp(url, name, uploads) {
       step(`upload ${file} (${upload.how})`);
       if (upload.how === 'input') {
         const local = path.join(work, file);
-        await writeFile(local, pdfBytes(file));
+        await writeFile(local, await pdfBytes(file));
         const input = /** @type {import('puppeteer-core').ElementHandle<HTMLInputElement>} */ (await page.waitForSelector('#hooks-input', { timeout: 20_000 }));
         await input.uploadFile(local);
       } else {
@@ -252,7 +250,7 @@ async function driveApp(url, name, uploads) {
           return customElements.get('v2-uploader') && el && !el.disabled && (store ? el.uploader : el.uploader || el.supabase)
             && el.shadowRoot?.querySelector('[part~=dropzone]');
         }, { timeout: 20_000 }, upload.store === true);
-        const bytes = pdfBytes(file).toString('base64');
+        const bytes = (await pdfBytes(file)).toString('base64');
         await page.evaluate((file, bytes) => {
           const zone = document.querySelector('v2-uploader')?.shadowRoot?.querySelector('[part~=dropzone]');
           const data = Uint8Array.from(atob(bytes), (c) => c.charCodeAt(0));

@@ -3,6 +3,7 @@
 // store, server progress), so a page that only shows the uploader does not pay for them.
 // Everything here is also exported, statically, from the package's index.
 export { createDefaultHasher } from './hashing/index.js';
+export { createDefaultInspector } from './inspection/index.js';
 export { IndexedDbResumeStore } from './persistence/indexeddb-resume-store.js';
 export { createProgressFeed } from './server-progress/combined-feed.js';
 export { createBackendApi } from './transport/backend-api.js';

@@ -7,6 +7,7 @@ import { rejectionTextsReady } from './i18n/index.js';
 import { Uploader } from './uploader.js';
 import { DEFAULT_DOCUMENT_RULES, documentNotices, documentRejection } from './validation/document-rules.js';
 import { rejectionMessage } from './validation/messages.js';
+import { inspectDocument } from './inspection/inspect.js';
 import { fakeOptions, pdfBlob, until } from './testing/fakes.js';
 
 const pdfInfo = (over: Partial<DocumentInfo> = {}): DocumentInfo => ({
@@ -133,6 +134,17 @@ describe('Uploader with inspection', () => {
       expect(calls).to.have.length(expectCalls);
       expect(documents).to.deep.equal([undefined]);
       uploader.destroy();
+    }
+  });
+});
+
+describe('pdfBlob (the test files of every suite)', () => {
+  it('is a well-formed one-page PDF with text at any size from 1 KB to 20 MB, exactly that size', async () => {
+    for (const size of [1024, 4096, 200 * 1024, 3 * 1024 * 1024 + 7, 20 * 1024 * 1024]) {
+      const file = pdfBlob(size, size);
+      expect(file.size).to.equal(size);
+      const info = await inspectDocument(file, 'pdf', { signal: new AbortController().signal });
+      expect(info, String(size)).to.deep.include({ kind: 'pdf', pageCount: 1, damage: null, encrypted: false, textLayer: 'text' });
     }
   });
 });

@@ -46,7 +46,11 @@ describe('late hash: bytes leave before the whole-file hash', () => {
     await until(() => transport.sends.length === 1);
     // The transfer is under way and the hash is not known yet.
     expect(hasher.pending).to.have.length(1);
-    expect(api.starts).to.deep.equal([{ filename: 'big.pdf', contentType: 'application/pdf', fileSize: file.size, fingerprint, idempotencyKey: api.starts[0]!.idempotencyKey }]);
+    expect(api.starts).to.deep.equal([{
+      filename: 'big.pdf', contentType: 'application/pdf', fileSize: file.size, fingerprint, idempotencyKey: api.starts[0]!.idempotencyKey,
+      // What the default inspector found, for upload-handler to store.
+      inspection: { kind: 'pdf', pageCount: 1, wordCount: null, textLayer: 'text', encrypted: false },
+    }]);
     expect(api.starts[0]!.idempotencyKey).to.match(/^[0-9a-f-]{36}$/);
     expect(api.inits).to.have.length(0);
     expect(api.deliveries).to.have.length(0);

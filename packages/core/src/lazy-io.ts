@@ -3,7 +3,7 @@
 // the load only lengthens a wait that was already there: what a file does, and the order of its
 // states and events, are unchanged.
 import type { AnySupabaseClient, BackendApiOptions } from './transport/backend-api.js';
-import type { BackendApi, Hasher, ResumeStore, Transport } from './interfaces.js';
+import type { BackendApi, Hasher, Inspector, ResumeStore, Transport } from './interfaces.js';
 import { clientConfig } from './transport/client-config.js';
 import { UploadError } from './upload-error.js';
 
@@ -37,11 +37,13 @@ export function lazyTransport(): Transport {
  * real one, `terminate()` stops every unfinished hash (also one still waiting for the load) with
  * an 'aborted' UploadError, and a later `hash()` works again.
  */
-export function lazyHasher(): Hasher & { terminate(): void } {
+export function lazyHasher(): Hasher & { terminate(): void; real(): Promise<Hasher> } {
   let hasher: (Hasher & { terminate?: () => void }) | undefined;
   let terminations = 0;
   const real = lazily((io) => (hasher = io.createDefaultHasher()));
   return {
+    /** The real hasher, loaded now if need be (the default inspector shares its worker). */
+    real,
     async hash(file, options) {
       const generation = terminations;
       const instance = await real();
@@ -51,6 +53,22 @@ export function lazyHasher(): Hasher & { terminate(): void } {
     terminate() {
       terminations += 1;
       hasher?.terminate?.();
+    },
+  };
+}
+
+/**
+ * `createDefaultInspector()`, loaded on the first inspection: in the worker of `hasher` (the
+ * Uploader's default hasher), so a page runs one worker for hashing and inspecting.
+ */
+export function lazyInspector(hasher: () => Promise<Hasher | undefined>): Inspector {
+  const real = lazily(async (io) => {
+    const shared = await hasher();
+    return io.createDefaultInspector(shared === undefined ? {} : { hasher: shared });
+  });
+  return {
+    async inspect(file, options) {
+      return (await real()).inspect(file, options);
     },
   };
 }

@@ -49,7 +49,7 @@ async function user() {
 }
 
 /** upload-handler's GET for a document: its status and row, or the error code it answered. */
-async function serverDocument(supabase: SupabaseClient, documentId: string): Promise<{ status?: string; document?: { fileHash: string | null }; error?: string }> {
+async function serverDocument(supabase: SupabaseClient, documentId: string): Promise<{ status?: string; document?: { fileHash: string | null; inspection?: unknown }; error?: string }> {
   const { data, error } = await supabase.functions.invoke(`upload-handler?documentId=${documentId}`, { method: 'GET' });
   if (error) {
     const body = await (error as { context?: Response }).context?.json().catch(() => undefined);
@@ -145,11 +145,15 @@ describe('Uploader on the local stack', function () {
     expect(done!.status, done!.error?.message).to.equal('completed');
     const bodies = requests.map((b) => JSON.parse(b) as Record<string, unknown>);
     expect(bodies.map((b) => Object.keys(b).sort().join(','))).to.deep.equal([
-      'contentType,fileSize,filename,fingerprint',
+      'contentType,fileSize,filename,fingerprint,idempotencyKey,inspection',
       'documentId,fileHash',
     ]);
     const md5 = SparkMD5.ArrayBuffer.hash(await file.arrayBuffer());
     expect(bodies[1]).to.deep.equal({ documentId: done!.documentId, fileHash: md5 });
+    // The inspection's facts are stored with the document.
+    expect((await serverDocument(supabase, done!.documentId!)).document).to.deep.include({
+      inspection: { kind: 'pdf', pageCount: 1, wordCount: null, textLayer: 'text', encrypted: false },
+    });
     const row = await serverDocument(supabase, done!.documentId!);
     expect([row.status, row.document?.fileHash]).to.deep.equal(['completed', md5]);
   });

@@ -315,7 +315,7 @@ describe('Uploader (scripted I/O)', () => {
     };
     const sync = await count('sync');
     const framed = await count('frame');
-    expect(sync).to.equal(7, 'added, then validating and validated for each file');
+    expect(sync).to.equal(10, 'added, then validating, inspected and validated for each file');
     expect(framed).to.be.within(1, 3);
   });
 

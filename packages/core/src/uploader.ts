@@ -2,7 +2,7 @@ import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type { TaskContext } from './file-task.js';
 import type { BackendApi, Features, Hasher, Inspector, ProgressFeed, ResumeStore, Transport } from './interfaces.js';
 import type { DocumentInfo, DocumentKind } from './inspection/document-info.js';
-import { lazyBackendApi, lazyHasher, lazyResumeStore, lazyTransport, loadDefaultIo } from './lazy-io.js';
+import { lazyBackendApi, lazyHasher, lazyInspector, lazyResumeStore, lazyTransport, loadDefaultIo } from './lazy-io.js';
 import { type Action, emptySnapshot, newFileState, reduce } from './reducer.js';
 import { Subscribable } from './subscribable.js';
 import type { RejectionReason, UploaderSnapshot, UploadFileState } from './types.js';
@@ -50,6 +50,8 @@ export class Uploader extends Subscribable<() => void> {
   #api: BackendApi | undefined;
   #transport: Transport | undefined;
   #hasher: Hasher | undefined;
+  /** The default hasher, when #hasher is it (the default inspector shares its worker). */
+  #defaultHasher: ReturnType<typeof lazyHasher> | undefined;
   #inspector: Inspector | undefined;
   /** Aborted on destroy: stops inspections under way. */
   readonly #inspections = new AbortController();
@@ -139,7 +141,7 @@ export class Uploader extends Subscribable<() => void> {
     let document: DocumentInfo | undefined;
     if (inspect && checkContent && kind !== undefined) {
       try {
-        document = await this.#ensureInspector()?.inspect(file, { kind, signal: this.#inspections.signal });
+        document = await this.#ensureInspector().inspect(file, { kind, signal: this.#inspections.signal });
       } catch {
         document = undefined;
       }
@@ -346,7 +348,7 @@ export class Uploader extends Subscribable<() => void> {
       options: this.#options,
       api: this.#ensureApi(),
       transport: (this.#transport ??= this.#raw.transport ?? lazyTransport()),
-      hasher: (this.#hasher ??= this.#raw.hasher ?? lazyHasher()),
+      hasher: this.#ensureHasher(),
       store: this.#ensureStore(),
       feed: (features) => this.#ensureFeed(features),
       clock: this.#clock,
@@ -370,7 +372,8 @@ export class Uploader extends Subscribable<() => void> {
     if (client) this.#supabase = undefined;
     if (api) this.#api = undefined;
     if (changed.has('transport')) this.#transport = undefined;
-    if (changed.has('inspector')) this.#inspector = undefined;
+    // The default inspector works in the hasher's worker: a new hasher, a new default inspector.
+    if (changed.has('inspector') || changed.has('hasher')) this.#inspector = undefined;
     if (changed.has('resumeStore')) this.#store = undefined;
     if (changed.has('hasher')) this.#retired.push(this.#retireHasher());
     if (api || changed.has('progressFeed') || resolved.realtime !== this.#options.realtime) {
@@ -392,9 +395,20 @@ export class Uploader extends Subscribable<() => void> {
     return () => void feed?.then((f) => f.close?.()).catch(() => {});
   }
 
-  /** The inspector: the one given, else none yet (the default arrives with the worker's engine). */
-  #ensureInspector(): Inspector | undefined {
-    return (this.#inspector ??= this.#raw.inspector);
+  /** The inspector given, or the default one in the default hasher's worker. */
+  #ensureInspector(): Inspector {
+    return (this.#inspector ??= this.#raw.inspector ?? lazyInspector(() => {
+      const hasher = this.#ensureHasher();
+      return hasher === this.#defaultHasher ? this.#defaultHasher.real() : Promise.resolve(hasher);
+    }));
+  }
+
+  #ensureHasher(): Hasher {
+    if (this.#hasher === undefined) {
+      this.#defaultHasher = this.#raw.hasher === undefined ? lazyHasher() : undefined;
+      this.#hasher = this.#raw.hasher ?? this.#defaultHasher!;
+    }
+    return this.#hasher;
   }
 
   #ensureStore(): ResumeStore {

@@ -101,7 +101,13 @@ export class DeferredHasher implements Hasher {
   }
 }
 
-/** Bytes that start like a PDF, deterministic for a seed (over 2 MiB, a file that starts with a fingerprint). */
+/**
+ * A well-formed one-page PDF with a text layer, exactly `size` bytes, its bytes deterministic for
+ * a seed: the page's text, then an unreferenced stream of pseudo-random filler that makes up the
+ * size (so files of any size are real documents to inspection, and barely compressible). Over
+ * 2 MiB it starts with a fingerprint. Below the structure's own size (about 700 bytes) it is only
+ * the header and filler.
+ */
 export function pdfBlob(size: number, seed = 1, name = 'doc.pdf'): File {
   const bytes = new Uint8Array(size);
   let x = seed >>> 0;
@@ -109,9 +115,47 @@ export function pdfBlob(size: number, seed = 1, name = 'doc.pdf'): File {
     x = (Math.imul(x, 1103515245) + 12345) >>> 0;
     bytes[i] = x >>> 24;
   }
-  bytes.set(new TextEncoder().encode('%PDF-1.7\n'), 0);
+  const text = new TextEncoder();
+  const pad = (n: number) => String(n).padStart(10, '0');
+  const content = 'BT /F1 12 Tf 72 720 Td (v2-uploader test document) Tj ET\n';
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 /Resources << /Font << /F1 4 0 R >> >> >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    `<< /Length ${content.length} >>\nstream\n${content}endstream`,
+  ];
+  // Everything but the filler's bytes, with fixed-width numbers, so its length is known first.
+  const layout = (filler: number) => {
+    let out = '%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n';
+    const offsets: number[] = [];
+    for (const [i, body] of objects.entries()) {
+      offsets.push(out.length);
+      out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    }
+    offsets.push(out.length);
+    const fillerAt = out.length + `6 0 obj\n<< /Length ${pad(filler)} >>\nstream\n`.length;
+    out += `6 0 obj\n<< /Length ${pad(filler)} >>\nstream\n`;
+    const tail = (xrefAt: number) =>
+      `\nendstream\nendobj\nxref\n0 7\n0000000000 65535 f \n${offsets.map((o) => `${pad(o)} 00000 n \n`).join('')}` +
+      `trailer\n<< /Size 7 /Root 1 0 R >>\nstartxref\n${pad(xrefAt)}\n%%EOF\n`;
+    return { head: out, fillerAt, tail };
+  };
+  const probe = layout(0);
+  const overhead = probe.head.length + probe.tail(0).length;
+  if (size >= overhead) {
+    const filler = size - overhead;
+    const { head, fillerAt, tail } = layout(filler);
+    const end = tail(fillerAt + filler + '\nendstream\nendobj\n'.length);
+    bytes.set(latin1(head), 0);
+    bytes.set(latin1(end), fillerAt + filler);
+  } else {
+    bytes.set(text.encode('%PDF-1.7\n'), 0);
+  }
   return new File([bytes], name, { type: 'application/pdf' });
 }
+
+const latin1 = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 /** A transport whose sends are driven by the test: `script` decides what each send does. */
 export class FakeTransport implements Transport {
