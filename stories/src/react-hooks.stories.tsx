@@ -3,6 +3,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { action } from 'storybook/actions';
 import { TERMINAL_STATUSES } from '@v2-uploader/core';
+import { pdfBlob } from '@v2-uploader/core/testing';
 import { UploaderProvider, useUploader, V2Uploader } from '@v2-uploader/react';
 import { ANON_KEY, backendHandlers, resetBackend, simulation, SUPABASE_URL } from './mocks/backend.js';
 import { HooksUploader } from './react/hooks-uploader.js';
@@ -85,10 +86,9 @@ export const LiveUpload: Story = {
   },
   play: async ({ canvasElement }) => {
     const zone = canvasElement.querySelector<HTMLElement>('[role="button"]')!;
-    const bytes = new Uint8Array(6 * MiB).fill(0x20);
-    bytes.set(new TextEncoder().encode('%PDF-1.7\n'));
     const dataTransfer = new DataTransfer();
-    dataTransfer.items.add(new File([bytes], 'handbook.pdf', { type: 'application/pdf' }));
+    // A well-formed PDF: the Uploader checks and inspects it before sending.
+    dataTransfer.items.add(pdfBlob(6 * MiB, 6, 'handbook.pdf'));
     zone.dispatchEvent(new DragEvent('drop', { dataTransfer, bubbles: true, cancelable: true }));
     const row = () => canvasElement.querySelector<HTMLElement>('li[data-status]');
     const end = Date.now() + 60_000;

@@ -4,6 +4,7 @@
 // the backend is simulated (src/mocks/backend.ts, answered by msw's service worker).
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { TERMINAL_STATUSES, Uploader, type UploadFileState } from '@v2-uploader/core';
+import { pdfBlob } from '@v2-uploader/core/testing';
 import type { V2UploaderElement } from '@v2-uploader/elements';
 import { html } from 'lit';
 import { addons } from 'storybook/preview-api';
@@ -29,15 +30,9 @@ interface WholeUploadArgs {
  */
 const STALL_TIMEOUT_MS = 3000;
 
-/** A document the content check accepts: a PDF header, filler, the trailer. */
+/** A well-formed PDF (the Uploader checks and inspects it before sending): the core's test document. */
 function demoPdf(name: string, size: number): File {
-  const head = new TextEncoder().encode('%PDF-1.7\n% v2-uploader storybook demo\n');
-  const tail = new TextEncoder().encode('\n%%EOF\n');
-  const body = new Uint8Array(size);
-  body.fill(0x20);
-  body.set(head, 0);
-  body.set(tail, size - tail.length);
-  return new File([body], name, { type: 'application/pdf' });
+  return pdfBlob(size, size, name);
 }
 
 /** One element and store per story view, kept across args changes so controls act on a running upload. */
