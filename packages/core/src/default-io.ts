@@ -3,7 +3,9 @@
 // store, server progress), so a page that only shows the uploader does not pay for them.
 // Everything here is also exported, statically, from the package's index.
 export { createDefaultHasher } from './hashing/index.js';
-export { createDefaultInspector } from './inspection/index.js';
+// From inspector.ts, not the index: the page side loads the engine itself only when it inspects
+// on the main thread (the default inspects in the worker).
+export { createDefaultInspector } from './inspection/inspector.js';
 export { IndexedDbResumeStore } from './persistence/indexeddb-resume-store.js';
 export { createProgressFeed } from './server-progress/combined-feed.js';
 export { createBackendApi } from './transport/backend-api.js';

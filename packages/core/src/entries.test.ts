@@ -13,8 +13,8 @@ describe('the package entries', () => {
     const io = names(main).filter((name) => !(name in store));
     expect(io).to.deep.equal([
       'DEFAULT_TUS_CHUNK_SIZE', 'DOCX_TYPE', 'DiscardUpload', 'IndexedDbResumeStore', 'MAX_FILE_NAME_BYTES', 'MainThreadHasher',
-      'MemoryResumeStore', 'PDF_TYPE', 'TEXT_TYPE', 'TransportError', 'V2UploadClient', 'WorkerHasher', 'checkFileName',
-      'createBackendApi', 'createDefaultHasher', 'createDefaultTransport', 'createPollingFeed', 'createProgressFeed',
+      'MainThreadInspector', 'MemoryResumeStore', 'PDF_TYPE', 'TEXT_TYPE', 'TransportError', 'V2UploadClient', 'WorkerHasher', 'WorkerInspector', 'checkFileName',
+      'createBackendApi', 'createDefaultHasher', 'createDefaultInspector', 'createDefaultTransport', 'createPollingFeed', 'createProgressFeed',
       'createPutTransport', 'createRealtimeFeed', 'createTusTransport', 'detectDocumentType', 'filesFromDataTransfer',
       'filesFromInput', 'fingerprintOf', 'md5OfBlob', 'resumeKey', 'validateFile', 'validateFiles',
     ]);

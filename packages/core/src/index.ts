@@ -29,6 +29,10 @@ export type { PickedFile } from './validation/data-transfer.js';
 // Hashers
 export { createDefaultHasher, MainThreadHasher, md5OfBlob, WorkerHasher } from './hashing/index.js';
 export { fingerprintOf } from './hashing/fingerprint.js';
+
+// Inspectors (the engine itself, `inspectDocument`, loads with import() when a page inspects on its own thread)
+export { createDefaultInspector, MainThreadInspector, WorkerInspector } from './inspection/inspector.js';
+export type { WorkerInspectorOptions } from './inspection/inspector.js';
 export type { WorkerHasherOptions } from './hashing/index.js';
 
 // The backend client and transports

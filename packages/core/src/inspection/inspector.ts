@@ -3,7 +3,7 @@
 // between reads. Both load the engine with import(), on first use.
 import type { DocumentInfo } from './document-info.js';
 import { WorkerHasher, type WorkerHasherOptions } from '../hashing/worker-hasher.js';
-import type { Inspector } from '../interfaces.js';
+import type { Hasher, Inspector } from '../interfaces.js';
 
 /** Tells what a document is before it is uploaded (declared with the other I/O interfaces). */
 export type { Inspector };
@@ -45,4 +45,13 @@ export class WorkerInspector implements Inspector {
   inspect(file: Blob, options: InspectorOptions): Promise<DocumentInfo> {
     return this.#hasher.inspect(file, options, this.#fallback);
   }
+}
+
+/**
+ * The inspector to use unless given one: in the hash worker where there are workers (sharing
+ * `hasher`'s worker when it is a WorkerHasher), else on the main thread.
+ */
+export function createDefaultInspector(options: { hasher?: Hasher } = {}): Inspector {
+  if (typeof Worker === 'undefined') return new MainThreadInspector();
+  return options.hasher instanceof WorkerHasher ? new WorkerInspector({ hasher: options.hasher }) : new WorkerInspector();
 }
