@@ -89,6 +89,9 @@ interface Doc {
   flakyLeft: number;
   /** The TUS upload now receiving this document's bytes (a new POST starts a new one). */
   uploadId: string | undefined;
+  /** Started with a fingerprint (its hash is '' until delivered), and the start's idempotency key. */
+  fingerprint?: string;
+  idempotencyKey?: string;
 }
 
 const docs = new Map<string, Doc>();
@@ -244,7 +247,62 @@ async function receive(doc: Doc, bytes: number, steps: number): Promise<Response
 }
 
 function finishUpload(doc: Doc) {
-  if (doc.stored >= doc.size && (doc.status === 'pending' || doc.status === 'uploading')) void runPipeline(doc);
+  if (doc.stored < doc.size || (doc.status !== 'pending' && doc.status !== 'uploading')) return;
+  // Late hash: the bytes landed first; the document waits, uploaded, for its hash.
+  if (doc.hash === '') doc.status = 'uploaded';
+  else void runPipeline(doc);
+}
+
+const isLive = (d: Doc) => d.status !== 'failed' && d.status !== 'cancelled';
+
+function newDoc(body: { filename: string; contentType?: string; fileSize: number }, hash: string): Doc {
+  // UUIDs, as the real table has: ids from an earlier page load (the core keeps TUS upload
+  // URLs in IndexedDB to resume them) must not match a document of this one.
+  // (randomUUID needs a secure context; Storybook opened over plain http from another host is not one.)
+  const id = crypto.randomUUID?.() ?? `${Date.now().toString(16)}-${Math.random().toString(16).slice(2)}`;
+  const doc: Doc = {
+    id, filename: body.filename, contentType: body.contentType ?? '', size: body.fileSize, hash, status: 'pending',
+    bytesUploaded: 0, stored: 0, processingProgress: 0, etaSeconds: null, stuck: false, error: null,
+    lastProgressAt: new Date().toISOString(), token: `token-${id}`, retryCount: 0, flakyLeft: 2, uploadId: undefined,
+  };
+  docs.set(id, doc);
+  return doc;
+}
+
+/**
+ * The late hash's two requests, as upload-handler answers them (supabase/functions/README.md,
+ * "Late hash"): a start with a fingerprint, and the whole-file MD5 delivered afterwards.
+ */
+async function lateHash(body: Record<string, unknown>): Promise<Response> {
+  if (typeof body.documentId === 'string') {
+    const doc = docs.get(body.documentId);
+    const hash = String(body.fileHash ?? '').toLowerCase();
+    if (!doc) return fail(404, 'document_not_found', 'No such document.');
+    if (!/^[0-9a-f]{32}$/.test(hash)) return fail(422, 'hash_invalid', 'fileHash must be 32 hexadecimal digits.');
+    if (doc.hash !== '' && doc.hash !== hash) return fail(409, 'hash_conflict', 'Another hash is recorded for this document.');
+    const earlier = [...docs.values()].find((d) => d !== doc && d.hash === hash && isLive(d));
+    if (earlier) {
+      docs.delete(doc.id);
+      return json({ documentId: earlier.id, duplicate: true, resolvedFrom: doc.id, status: earlier.status, document: { id: earlier.id, status: earlier.status } });
+    }
+    doc.hash = hash;
+    if (doc.status === 'uploaded') void runPipeline(doc);
+    return json({ documentId: doc.id, duplicate: false, hashRecorded: true, status: doc.status, document: { id: doc.id, status: doc.status } });
+  }
+  if (typeof body.filename !== 'string' || typeof body.fileSize !== 'number' || typeof body.fingerprint !== 'string') {
+    return fail(422, 'validation_failed', 'filename, contentType, fileSize and fingerprint are required.');
+  }
+  if (body.fileSize > 52_428_800) return fail(422, 'file_too_large', 'Files can be at most 50 MiB.');
+  await sleep(Math.min(300, simulation.stepMs));
+  const key = typeof body.idempotencyKey === 'string' ? body.idempotencyKey : undefined;
+  const again = key === undefined ? undefined : [...docs.values()].find((d) => d.idempotencyKey === key && isLive(d));
+  if (again) return json({ documentId: again.id, duplicate: false, candidate: false, hashPending: true, upload: plan(again), features: features() }, 201);
+  const candidate = simulation.duplicate || [...docs.values()].some((d) => isLive(d) && d.size === body.fileSize && (d.fingerprint === undefined || d.fingerprint === body.fingerprint));
+  if (candidate) return json({ candidate: true, duplicate: false, features: features() });
+  const doc = newDoc({ filename: body.filename, contentType: String(body.contentType ?? ''), fileSize: body.fileSize }, '');
+  doc.fingerprint = body.fingerprint;
+  if (key !== undefined) doc.idempotencyKey = key;
+  return json({ documentId: doc.id, duplicate: false, candidate: false, hashPending: true, upload: plan(doc), features: features() }, 201);
 }
 
 const byToken = (token: string | null) => [...docs.values()].find((d) => d.token === token);
@@ -258,6 +316,9 @@ export const backendHandlers: HttpHandler[] = [
   // upload-handler: start (or resume, or recognise) an upload.
   http.post(`${SUPABASE_URL}/functions/v1/upload-handler`, async ({ request }) => {
     const body = (await request.json().catch(() => null)) as { filename?: string; contentType?: string; fileSize?: number; fileHash?: string } | null;
+    if (body && typeof body === 'object' && ('documentId' in body || ('fingerprint' in body && !('fileHash' in body)))) {
+      return lateHash(body as Record<string, unknown>);
+    }
     if (!body || typeof body.filename !== 'string' || typeof body.fileSize !== 'number' || typeof body.fileHash !== 'string') {
       return fail(422, 'validation_failed', 'filename, contentType, fileSize and fileHash are required.');
     }
@@ -269,17 +330,8 @@ export const backendHandlers: HttpHandler[] = [
       return json({ duplicate: true, documentId: id, document: { id, filename: body.filename, status: 'completed' }, features: features() });
     }
     if (live) return json({ duplicate: true, documentId: live.id, document: { id: live.id, status: live.status }, upload: plan(live), features: features() });
-    // UUIDs, as the real table has: ids from an earlier page load (the core keeps TUS upload
-    // URLs in IndexedDB to resume them) must not match a document of this one.
-    // (randomUUID needs a secure context; Storybook opened over plain http from another host is not one.)
-    const id = crypto.randomUUID?.() ?? `${Date.now().toString(16)}-${Math.random().toString(16).slice(2)}`;
-    const doc: Doc = {
-      id, filename: body.filename, contentType: body.contentType ?? '', size: body.fileSize, hash: body.fileHash, status: 'pending',
-      bytesUploaded: 0, stored: 0, processingProgress: 0, etaSeconds: null, stuck: false, error: null,
-      lastProgressAt: new Date().toISOString(), token: `token-${id}`, retryCount: 0, flakyLeft: 2, uploadId: undefined,
-    };
-    docs.set(id, doc);
-    return json({ documentId: id, duplicate: false, upload: plan(doc), features: features() }, 201);
+    const doc = newDoc({ filename: body.filename, contentType: body.contentType ?? '', fileSize: body.fileSize }, body.fileHash);
+    return json({ documentId: doc.id, duplicate: false, upload: plan(doc), features: features() }, 201);
   }),
 
   // upload-handler: byte progress (forward only).
