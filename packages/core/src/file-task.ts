@@ -4,12 +4,12 @@
 // after the file's AbortSignal fires (pause, cancel, remove, destroy).
 import { fingerprintOf, startsWithFingerprint } from './hashing/fingerprint.js';
 import { inspectionFacts, type InspectionFacts } from './inspection/document-info.js';
-import type { BackendApi, Features, FingerprintStart, HashDelivery, Hasher, InitResult, ProgressEvent, ProgressFeed, ResumeStore, Transport, UploadPlan } from './interfaces.js';
+import type { BackendApi, Features, FingerprintStart, HashDelivery, Hasher, InitResult, ProgressEvent, ProgressFeed, ResumeRecord, ResumeStore, Transport, UploadPlan } from './interfaces.js';
 import { ProgressMeter } from './progress-meter.js';
 import type { Action } from './reducer.js';
 import { fingerprintResumeKey, resumeKey } from './persistence/resume-key.js';
 import type { Clock } from './task/clock.js';
-import { retrying, stopped } from './task/retryer.js';
+import { type RetryOptions, retrying, stopped } from './task/retryer.js';
 import { DiscardUpload, isTokenExpired, isUploadGone } from './transport/transport-error.js';
 import { claimedDocumentType } from './validation/validate.js';
 import type { UploadFileState } from './types.js';
@@ -130,12 +130,13 @@ function hashQuietly({ ctx, id, blob }: Run, signal: AbortSignal): Promise<strin
 
 /** The classic start: the whole-file hash is known, upload-handler gets it up front. */
 async function startWithHash(run: Run, hash: string): Promise<Started> {
-  const slot = hashSlot(await userKey(run.ctx), hash, run.blob.size);
+  const userId = await userKey(run.ctx);
+  const slot = hashSlot(userId, hash, run.blob.size);
   // A large file paused or failed while its bytes went out ahead of its hash: its document may
   // still wait for that hash (the record under its fingerprint says which).
   if (run.ctx.api.deliverHash && startsWithFingerprint(run.blob.size)) {
     const fingerprint = await fingerprintOf(run.blob, run.signal);
-    await adoptUnhashed(run, fingerprintResumeKey({ userId: await userKey(run.ctx), fingerprint, size: run.blob.size }), slot);
+    await adoptUnhashed(run, fingerprintResumeKey({ userId, fingerprint, size: run.blob.size }), slot);
   }
   return withHash(run, slot);
 }
@@ -167,12 +168,8 @@ async function startWithFingerprint(run: Run): Promise<Started> {
     // One key for every try of this start: a try whose answer was lost made a document, and the
     // next try gets that one back rather than a "candidate" (itself) and a second document.
     const idempotencyKey = randomUuid();
-    const start = await retrying(
-      () => ctx.api.startWithFingerprint!({ filename: file.name, contentType, fileSize: blob.size, fingerprint, idempotencyKey, ...factsOf(run) }, signal).catch((error: unknown) => {
-        throw toUploadError(error, id);
-      }),
-      retryOptions(run),
-    );
+    const start = await retried(run, () =>
+      ctx.api.startWithFingerprint!({ filename: file.name, contentType, fileSize: blob.size, fingerprint, idempotencyKey, ...factsOf(run) }, signal));
     check(run);
     if (start.candidate) {
       // A file this user may have stored (then nothing is sent), or this very upload, begun
@@ -185,7 +182,7 @@ async function startWithFingerprint(run: Run): Promise<Started> {
       ctx.dispatch({ type: 'hashed', id, hash });
       return await withHash(run, slot);
     }
-    return await sendBeforeHash(run, start, { fingerprint, fpKey, hashing, stopHashing: () => hashStop.abort() });
+    return await sendBeforeHash(run, start, { userId, fingerprint, fpKey, hashing, stopHashing: () => hashStop.abort() });
   } finally {
     hashStop.abort();
     hashStop.dispose();
@@ -201,7 +198,14 @@ function linked(parent: AbortSignal): AbortController & { dispose(): void } {
   return Object.assign(controller, { dispose: () => parent.removeEventListener('abort', abort) });
 }
 
-function retryOptions(run: Run): Parameters<typeof retrying>[1] {
+/** `call` tried again as the retryer says, its failures as UploadErrors of this file. */
+function retried<T>(run: Run, call: (previous: UploadError | undefined) => Promise<T>, options: RetryOptions = retryOptions(run)): Promise<T> {
+  return retrying((previous) => call(previous).catch((error: unknown) => {
+    throw toUploadError(error, run.id);
+  }), options);
+}
+
+function retryOptions(run: Run): RetryOptions {
   const { ctx, id } = run;
   return {
     maxAttempts: ctx.options.maxAttempts,
@@ -227,12 +231,7 @@ async function adoptUnhashed(run: Run, fpKey: string, slot: ResumeSlot): Promise
   const documentId = record?.documentId ?? (current && !current.hash ? current.documentId : undefined);
   if (documentId === undefined) return;
   try {
-    const delivery = await retrying(
-      () => ctx.api.deliverHash!({ documentId, fileHash: slot.hash! }, signal).catch((error: unknown) => {
-        throw toUploadError(error, id);
-      }),
-      retryOptions(run),
-    );
+    const delivery = await retried(run, () => ctx.api.deliverHash!({ documentId, fileHash: slot.hash! }, signal));
     if (record && !delivery.duplicate) {
       // Its TUS upload is resumed only when this page sent it from this very file (a pause, a
       // retry). After a reload the file picked again is known only by its fingerprint (size,
@@ -251,6 +250,7 @@ async function adoptUnhashed(run: Run, fpKey: string, slot: ResumeSlot): Promise
 }
 
 interface LateHash {
+  userId: string;
   fingerprint: string;
   fpKey: string;
   /** The whole-file hash, computed while the bytes go out. */
@@ -269,13 +269,13 @@ async function sendBeforeHash(run: Run, start: Extract<FingerprintStart, { candi
   const plan = planWithChunkSize(ctx, start.upload);
   const slot: ResumeSlot = { key: late.fpKey, hash: undefined, fingerprint: late.fingerprint, keys: new Set([late.fpKey]) };
   if (ctx.options.resume) {
-    await ctx.store.put({ key: slot.key, documentId, uploadUrl: undefined, plan, size: blob.size, hash: undefined, fingerprint: late.fingerprint, updatedAt: ctx.clock.now() }).catch(() => {});
+    await remember(ctx, slot, { documentId, plan, size: blob.size, uploadUrl: undefined });
     check(run);
   }
   ctx.dispatch({ type: 'initialized', id, documentId });
   const sendStop = linked(run.signal);
   const sending: Run = { ...run, signal: sendStop.signal };
-  const delivery = late.hashing.then((hash) => deliverLateHash(run, documentId, hash, slot));
+  const delivery = late.hashing.then((hash) => deliverLateHash(run, documentId, hash, slot, late.userId));
   // The bytes stop as soon as they are known to be unwanted (a duplicate) or unrecordable.
   let transferEnded = false;
   let stoppedByHash = false;
@@ -323,21 +323,16 @@ async function sendBeforeHash(run: Run, start: Extract<FingerprintStart, { candi
 }
 
 /** Delivers the late hash (retried like any step); once recorded, the record moves to the hash's key. */
-async function deliverLateHash(run: Run, documentId: string, hash: string, slot: ResumeSlot): Promise<HashDelivery> {
+async function deliverLateHash(run: Run, documentId: string, hash: string, slot: ResumeSlot, userId: string): Promise<HashDelivery> {
   const { ctx, id, blob } = run;
   check(run);
-  const delivery = await retrying(
-    () => ctx.api.deliverHash!({ documentId, fileHash: hash }, run.signal).catch((error: unknown) => {
-      throw toUploadError(error, id);
-    }),
-    // Quietly: the bytes may still be going out, and the file shows that, not this step's waits.
-    { maxAttempts: ctx.options.maxAttempts, signal: run.signal, clock: ctx.clock, random: ctx.random },
-  );
+  // Quietly: the bytes may still be going out, and the file shows that, not this step's waits.
+  const { onWait: _wait, onWaited: _waited, ...quietly } = retryOptions(run);
+  const delivery = await retried(run, () => ctx.api.deliverHash!({ documentId, fileHash: hash }, run.signal), quietly);
   check(run);
   if (!delivery.duplicate && ctx.options.resume) {
     const fpKey = slot.key;
     const record = await ctx.store.get(fpKey);
-    const userId = await userKey(ctx);
     const key = resumeKey({ userId, hash, size: blob.size });
     // Writes from here on (the TUS URL) go to the hash's key.
     Object.assign(slot, { key, hash });
@@ -360,17 +355,12 @@ function transfer(
   attemptOnce: (dropResumeUrl: boolean, previous: UploadError | undefined) => Promise<Started>,
 ): Promise<Started> {
   const { ctx, id } = run;
-  return retrying(
-    (previous) => attemptOnce(previous !== undefined && isUploadGone(previous), previous).catch((error: unknown) => {
-      throw toUploadError(error, id);
-    }),
-    {
-      ...retryOptions(run),
-      retryAtOnce: needsNewPlan,
-      // A TUS offset is confirmed by Storage; a PUT's progress is bytes handed to the network.
-      progress: () => ({ bytes: ctx.file(id)?.bytesSent ?? 0, confirmed: sent.strategy === 'tus' }),
-    },
-  );
+  return retried(run, (previous) => attemptOnce(previous !== undefined && isUploadGone(previous), previous), {
+    ...retryOptions(run),
+    retryAtOnce: needsNewPlan,
+    // A TUS offset is confirmed by Storage; a PUT's progress is bytes handed to the network.
+    progress: () => ({ bytes: ctx.file(id)?.bytesSent ?? 0, confirmed: sent.strategy === 'tus' }),
+  });
 }
 
 /** What this task's earlier attempts got to: the document they sent bytes to, and how. */
@@ -399,7 +389,7 @@ async function attempt(run: Run, slot: ResumeSlot, sent: Sent, dropResumeUrl: bo
   // one): after a crash, the file picked again is recognised as this upload, also when its
   // last answer never arrived (a PUT has no URL to resume, only a document to recognise).
   if (ctx.options.resume && record?.documentId !== result.documentId) {
-    await ctx.store.put({ key: slot.key, documentId: result.documentId, uploadUrl: undefined, plan, size: blob.size, hash, updatedAt: ctx.clock.now() }).catch(() => {});
+    await remember(ctx, slot, { documentId: result.documentId, plan, size: blob.size, uploadUrl: undefined });
     check(run);
   }
   ctx.dispatch({ type: 'initialized', id, documentId: result.documentId });
@@ -425,6 +415,12 @@ async function duplicateOrOwn(run: Run, result: InitResult, slot: ResumeSlot, se
   ctx.dispatch({ type: 'duplicate', id, documentId: result.documentId, at: ctx.clock.now() });
   await forget(ctx, slot);
   return undefined;
+}
+
+/** Writes the upload's resume record where its slot says (its hash's key, or its fingerprint's). */
+async function remember(ctx: TaskContext, slot: ResumeSlot, upload: Pick<ResumeRecord, 'documentId' | 'plan' | 'size' | 'uploadUrl'>): Promise<void> {
+  const { key, hash, fingerprint } = slot;
+  await ctx.store.put({ key, ...upload, hash, fingerprint, updatedAt: ctx.clock.now() }).catch(() => {});
 }
 
 /** Forgets every resume record the upload had. */
@@ -467,8 +463,7 @@ async function send(ctx: TaskContext, id: string, blob: Blob, plan: UploadPlan, 
       resumeUrl: s.resumeUrl,
       onUploadUrl: (url) => {
         if (!ctx.options.resume) return;
-        const { key, hash, fingerprint } = s.slot;
-        void ctx.store.put({ key, documentId, uploadUrl: url, plan, size: blob.size, hash, fingerprint, updatedAt: clock.now() }).catch(() => {});
+        void remember(ctx, s.slot, { documentId, plan, size: blob.size, uploadUrl: url });
       },
       onProgress: (bytes) => {
         if (s.signal.aborted) return;
