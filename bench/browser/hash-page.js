@@ -1,6 +1,7 @@
 // The hashing bench page. Exposes window.bench; driven by bench/hashing.mjs through puppeteer.
 import { WorkerHasher, MainThreadHasher, createDefaultHasher } from '../../packages/core/dist/hashing/index.js';
 import { algos } from './hash-algos.js';
+import { blockWhile } from './block-while.js';
 
 function randomBlob(bytes) {
   const buf = new Uint8Array(bytes);
@@ -42,35 +43,6 @@ for (const algo of Object.keys(algos)) {
     return { ms: performance.now() - t0, hash };
   };
   variants[`worker:${algo}`] = () => inPeerWorker(algo);
-}
-
-/**
- * Longest main-thread block while `work` runs: the longest 'longtask' entry (≥ 50 ms by
- * definition, so it only proves a block above 50 ms) and the longest gap between 0-delay
- * MessageChannel pings (an event-loop sampler that sees any block, minus ~0.1 ms of overhead).
- */
-async function blockWhile(work) {
-  const longTasks = [];
-  const obs = new PerformanceObserver((list) => longTasks.push(...list.getEntries().map((e) => e.duration)));
-  obs.observe({ type: 'longtask' });
-  let maxGap = 0;
-  let running = true;
-  const ch = new MessageChannel();
-  let last = performance.now();
-  ch.port1.onmessage = () => {
-    const now = performance.now();
-    maxGap = Math.max(maxGap, now - last);
-    last = now;
-    if (running) setTimeout(() => ch.port2.postMessage(0), 0);
-  };
-  ch.port2.postMessage(0);
-  const t0 = performance.now();
-  const hash = await work();
-  const ms = performance.now() - t0;
-  running = false;
-  await new Promise((r) => setTimeout(r, 100));
-  obs.disconnect();
-  return { ms, hash, maxGapMs: maxGap, longestLongTaskMs: longTasks.length ? Math.max(...longTasks) : 0, longTasks: longTasks.length };
 }
 
 window.bench = {

@@ -5,6 +5,7 @@ import { WorkerHasher } from '../../packages/core/src/hashing/worker-hasher.ts';
 import { MainThreadInspector, WorkerInspector } from '../../packages/core/src/inspection/index.ts';
 import { inspectDocument } from '../../packages/core/src/inspection/inspect.ts';
 import { buildPdf } from '../../packages/core/src/inspection/fixtures.ts';
+import { blockWhile } from './block-while.js';
 
 const createWorker = () => new Worker(new URL('./hash-worker.js', import.meta.url), { type: 'module' });
 const hasher = new WorkerHasher({ createWorker });
@@ -33,27 +34,6 @@ async function bytesRead() {
   const t0 = performance.now();
   await inspectDocument(wrapper, 'pdf', { signal: new AbortController().signal });
   return { bytes, slices, ms: performance.now() - t0 };
-}
-
-/** The longest gap between 0-delay MessageChannel pings while `work` runs (see hash-page.js). */
-async function blockWhile(work) {
-  let maxGap = 0;
-  let running = true;
-  const ch = new MessageChannel();
-  let last = performance.now();
-  ch.port1.onmessage = () => {
-    const now = performance.now();
-    maxGap = Math.max(maxGap, now - last);
-    last = now;
-    if (running) setTimeout(() => ch.port2.postMessage(0), 0);
-  };
-  ch.port2.postMessage(0);
-  const t0 = performance.now();
-  const result = await work();
-  const ms = performance.now() - t0;
-  running = false;
-  await new Promise((r) => setTimeout(r, 50));
-  return { ms, maxGapMs: maxGap, result };
 }
 
 const signal = () => new AbortController().signal;
