@@ -6,7 +6,7 @@
 import type { DocumentInfo } from './document-info.js';
 import { inflate, latin1, type Source } from './source.js';
 import { hasZipHeader, isDocxEntryList } from '../validation/magic.js';
-import { findEndOfCentralDirectory, MAX_CENTRAL_DIRECTORY_SIZE } from '../validation/zip.js';
+import { type CentralDirectoryEntry, readZipEntries } from '../validation/zip.js';
 
 /** OLE / Compound File Binary signature (MS-CFB 2.2). */
 const CFB_SIGNATURE = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
@@ -16,13 +16,6 @@ const MAX_SMALL_PART = 1024 * 1024;
 /** How much of word/document.xml is inflated at most looking for a text run. */
 const MAX_BODY_SCAN = 8 * 1024 * 1024;
 
-interface ZipEntry {
-  readonly name: string;
-  readonly method: number;
-  readonly compressedSize: number;
-  readonly size: number;
-  readonly offset: number;
-}
 
 const BASE = {
   kind: 'docx' as const,
@@ -50,7 +43,7 @@ export async function inspectDocx(source: Source): Promise<DocumentInfo> {
     return { ...BASE, encrypted: true, damage: streams?.includes('EncryptionInfo') === true ? null : 'unreadable' };
   }
   if (!hasZipHeader(head)) return { ...BASE, damage: 'unreadable' };
-  const entries = await readZipEntries(source);
+  const entries = await readZipEntries((start, end) => source.read(start, end), source.size);
   // A ZIP that starts well but has no end-of-central-directory record was cut short.
   if (entries === undefined) return { ...BASE, damage: 'truncated' };
   if (!isDocxEntryList(entries.map((entry) => entry.name))) return { ...BASE, damage: 'missing-parts' };
@@ -70,53 +63,8 @@ function xmlNumber(xml: string | undefined, name: string): number | null {
   return match === null ? null : Number(match[1]);
 }
 
-/** Reads the central directory: every entry's name, method, sizes and local header offset. */
-async function readZipEntries(source: Source): Promise<ZipEntry[] | undefined> {
-  const tailStart = Math.max(0, source.size - (22 + 0xffff + 20));
-  const tail = await source.read(tailStart, source.size);
-  const eocd = findEndOfCentralDirectory(tail);
-  if (eocd === -1) return undefined;
-  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
-  let count = view.getUint16(eocd + 10, true);
-  let size = view.getUint32(eocd + 12, true);
-  let offset = view.getUint32(eocd + 16, true);
-  if (count === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
-    // ZIP64: the locator right before the EOCD record points at the ZIP64 EOCD record.
-    const locator = eocd - 20;
-    if (locator < 0 || view.getUint32(locator, true) !== 0x07064b50) return undefined;
-    const recordOffset = Number(view.getBigUint64(locator + 8, true));
-    const record = await source.read(recordOffset, recordOffset + 56);
-    const rv = new DataView(record.buffer, record.byteOffset, record.byteLength);
-    if (record.length < 56 || rv.getUint32(0, true) !== 0x06064b50) return undefined;
-    count = Number(rv.getBigUint64(32, true));
-    size = Number(rv.getBigUint64(40, true));
-    offset = Number(rv.getBigUint64(48, true));
-  }
-  if (offset + size > tailStart + eocd || size > MAX_CENTRAL_DIRECTORY_SIZE) return undefined;
-  const directory = offset >= tailStart ? tail.subarray(offset - tailStart, offset - tailStart + size) : await source.read(offset, offset + size);
-  const dv = new DataView(directory.buffer, directory.byteOffset, directory.byteLength);
-  const decoder = new TextDecoder();
-  const entries: ZipEntry[] = [];
-  let pos = 0;
-  while (entries.length < count) {
-    if (pos + 46 > directory.length || dv.getUint32(pos, true) !== 0x02014b50) return undefined;
-    const nameLength = dv.getUint16(pos + 28, true);
-    const extraLength = dv.getUint16(pos + 30, true);
-    const commentLength = dv.getUint16(pos + 32, true);
-    entries.push({
-      name: decoder.decode(directory.subarray(pos + 46, pos + 46 + nameLength)),
-      method: dv.getUint16(pos + 10, true),
-      compressedSize: dv.getUint32(pos + 20, true),
-      size: dv.getUint32(pos + 24, true),
-      offset: dv.getUint32(pos + 42, true),
-    });
-    pos += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
-}
-
 /** Where an entry's data starts: after its local header, whose name and extra field lengths are its own. */
-async function dataStart(source: Source, entry: ZipEntry): Promise<number | undefined> {
+async function dataStart(source: Source, entry: CentralDirectoryEntry): Promise<number | undefined> {
   const local = await source.read(entry.offset, entry.offset + 30);
   if (local.length < 30) return undefined;
   const view = new DataView(local.buffer, local.byteOffset, local.byteLength);
@@ -125,7 +73,7 @@ async function dataStart(source: Source, entry: ZipEntry): Promise<number | unde
 }
 
 /** A small part's text (stored or deflated), or undefined when absent, too big or unreadable. */
-async function readPart(source: Source, entry: ZipEntry | undefined): Promise<string | undefined> {
+async function readPart(source: Source, entry: CentralDirectoryEntry | undefined): Promise<string | undefined> {
   if (entry === undefined || entry.compressedSize > MAX_SMALL_PART) return undefined;
   const start = await dataStart(source, entry);
   if (start === undefined) return undefined;
@@ -138,7 +86,7 @@ async function readPart(source: Source, entry: ZipEntry | undefined): Promise<st
  * Whether word/document.xml has a text run (`<w:t>`), inflating it as a stream and stopping
  * at the first one: a long document is never inflated whole.
  */
-async function bodyHasText(source: Source, entry: ZipEntry | undefined): Promise<boolean> {
+async function bodyHasText(source: Source, entry: CentralDirectoryEntry | undefined): Promise<boolean> {
   if (entry === undefined) return false;
   const start = await dataStart(source, entry);
   if (start === undefined) return false;

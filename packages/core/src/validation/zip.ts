@@ -51,11 +51,11 @@ export function findEndOfCentralDirectory(tail: Uint8Array): number {
 }
 
 /** Reads the ZIP64 EOCD record that the locator before `eocd` points at. */
-async function readZip64Location(blob: Blob, tail: Uint8Array, eocd: number): Promise<CentralDirectoryLocation | undefined> {
+async function readZip64Location(read: ReadBytes, tail: Uint8Array, eocd: number): Promise<CentralDirectoryLocation | undefined> {
   const locator = eocd - ZIP64_LOCATOR_SIZE;
   if (locator < 0 || view(tail).getUint32(locator, true) !== ZIP64_LOCATOR_SIGNATURE) return undefined;
   const recordOffset = Number(view(tail).getBigUint64(locator + 8, true));
-  const record = view(await readBytes(blob, recordOffset, recordOffset + ZIP64_EOCD_SIZE));
+  const record = view(await read(recordOffset, recordOffset + ZIP64_EOCD_SIZE));
   if (record.byteLength < ZIP64_EOCD_SIZE || record.getUint32(0, true) !== ZIP64_EOCD_SIGNATURE) return undefined;
   return {
     entries: Number(record.getBigUint64(32, true)),
@@ -65,57 +65,88 @@ async function readZip64Location(blob: Blob, tail: Uint8Array, eocd: number): Pr
 }
 
 /** The central directory's location from the EOCD record at `eocd` in `tail`. */
-async function readLocation(blob: Blob, tail: Uint8Array, eocd: number): Promise<CentralDirectoryLocation | undefined> {
+async function readLocation(read: ReadBytes, tail: Uint8Array, eocd: number): Promise<CentralDirectoryLocation | undefined> {
   const data = view(tail);
   const entries = data.getUint16(eocd + 10, true);
   const size = data.getUint32(eocd + 12, true);
   const offset = data.getUint32(eocd + 16, true);
   // All-ones values mean "too big for this field; see the ZIP64 record".
   if (entries === 0xffff || size === 0xffffffff || offset === 0xffffffff) {
-    return (await readZip64Location(blob, tail, eocd)) ?? { entries, size, offset };
+    return (await readZip64Location(read, tail, eocd)) ?? { entries, size, offset };
   }
   return { entries, size, offset };
 }
 
+/** One entry of a central directory: its name, and where and how its data is stored. */
+export interface CentralDirectoryEntry {
+  readonly name: string;
+  /** 0 stored, 8 deflated. */
+  readonly method: number;
+  readonly compressedSize: number;
+  readonly size: number;
+  /** Where the entry's local header starts. */
+  readonly offset: number;
+}
+
 /**
- * The entry names in a central directory, or `undefined` when it is not a well-formed
- * directory of `entries` entries. Names are decoded as UTF-8; the names a document format
- * requires are ASCII, which reads the same in the legacy code page.
+ * The entries of a central directory, or `undefined` when it is not a well-formed directory of
+ * `entries` entries. Names are decoded as UTF-8; the names a document format requires are
+ * ASCII, which reads the same in the legacy code page.
  */
-export function centralDirectoryNames(directory: Uint8Array, entries: number): string[] | undefined {
+export function centralDirectoryEntries(directory: Uint8Array, entries: number): CentralDirectoryEntry[] | undefined {
   const data = view(directory);
   const decoder = new TextDecoder();
-  const names: string[] = [];
+  const found: CentralDirectoryEntry[] = [];
   let pos = 0;
-  while (names.length < entries) {
+  while (found.length < entries) {
     if (pos + ENTRY_SIZE > directory.length || data.getUint32(pos, true) !== ENTRY_SIGNATURE) return undefined;
     const nameLength = data.getUint16(pos + 28, true);
     const extraLength = data.getUint16(pos + 30, true);
     const commentLength = data.getUint16(pos + 32, true);
     const nameEnd = pos + ENTRY_SIZE + nameLength;
     if (nameEnd > directory.length) return undefined;
-    names.push(decoder.decode(directory.subarray(pos + ENTRY_SIZE, nameEnd)));
+    found.push({
+      name: decoder.decode(directory.subarray(pos + ENTRY_SIZE, nameEnd)),
+      method: data.getUint16(pos + 10, true),
+      compressedSize: data.getUint32(pos + 20, true),
+      size: data.getUint32(pos + 24, true),
+      offset: data.getUint32(pos + 42, true),
+    });
     pos = nameEnd + extraLength + commentLength;
   }
-  return names;
+  return found;
 }
 
+/** The entry names in a central directory (see {@link centralDirectoryEntries}). */
+export function centralDirectoryNames(directory: Uint8Array, entries: number): string[] | undefined {
+  return centralDirectoryEntries(directory, entries)?.map((entry) => entry.name);
+}
+
+/** Reads `[start, end)` of a file. */
+export type ReadBytes = (start: number, end: number) => Promise<Uint8Array>;
+
 /**
- * The names of the entries in the ZIP file `blob`, or `undefined` when it is not a readable
- * ZIP. Reads the last 64 KiB or so (the EOCD record and its comment) and the central directory.
+ * The entries of the ZIP file of `size` bytes that `read` reads, or `undefined` when it is not a
+ * readable ZIP. Reads the last 64 KiB or so (the EOCD record and its comment) and the central
+ * directory.
  */
-export async function readZipEntryNames(blob: Blob): Promise<string[] | undefined> {
-  const tailStart = Math.max(0, blob.size - (EOCD_SIZE + MAX_COMMENT_SIZE + ZIP64_LOCATOR_SIZE));
-  const tail = await readBytes(blob, tailStart, blob.size);
+export async function readZipEntries(read: ReadBytes, size: number): Promise<CentralDirectoryEntry[] | undefined> {
+  const tailStart = Math.max(0, size - (EOCD_SIZE + MAX_COMMENT_SIZE + ZIP64_LOCATOR_SIZE));
+  const tail = await read(tailStart, size);
   const eocd = findEndOfCentralDirectory(tail);
   if (eocd === -1) return undefined;
-  const location = await readLocation(blob, tail, eocd);
+  const location = await readLocation(read, tail, eocd);
   if (location === undefined) return undefined;
-  const { offset, size, entries } = location;
+  const { offset, size: directorySize, entries } = location;
   // The directory must lie before the EOCD record; anything else is a corrupt (or hostile) file.
-  if (offset + size > tailStart + eocd || size > MAX_CENTRAL_DIRECTORY_SIZE) return undefined;
+  if (offset + directorySize > tailStart + eocd || directorySize > MAX_CENTRAL_DIRECTORY_SIZE) return undefined;
   const directory = offset >= tailStart
-    ? tail.subarray(offset - tailStart, offset - tailStart + size)
-    : await readBytes(blob, offset, offset + size);
-  return centralDirectoryNames(directory, entries);
+    ? tail.subarray(offset - tailStart, offset - tailStart + directorySize)
+    : await read(offset, offset + directorySize);
+  return centralDirectoryEntries(directory, entries);
+}
+
+/** The names of the entries in the ZIP file `blob`, or `undefined` when it is not a readable ZIP. */
+export async function readZipEntryNames(blob: Blob): Promise<string[] | undefined> {
+  return (await readZipEntries((start, end) => readBytes(blob, start, end), blob.size))?.map((entry) => entry.name);
 }
